@@ -1,0 +1,56 @@
+import type { Request } from 'express';
+import passport from 'passport';
+
+import { NYLAS_STRATEGY_NAME } from '../nylas-connect.constants.js';
+
+/** Authenticate option by which `NylasAuthGuard` names the strategy instance of its own module. */
+export const NYLAS_STRATEGY_INSTANCE_OPTION = 'nylasStrategyInstance';
+
+type VerifyCallback = (request: Request, done: (error: unknown, user?: unknown) => void) => void;
+
+/** Whether the request is a callback from Nylas rather than the start of a flow. */
+export function isCallbackRequest(request: Request): boolean {
+  const query = new URL(request.originalUrl ?? request.url, 'http://callback.invalid').searchParams;
+  return query.has('code') || query.has('error') || query.has('state');
+}
+
+/**
+ * A Passport strategy for Nylas hosted authentication. Like passport-oauth2, one strategy serves
+ * both routes: a request without `code`, `error` or `state` starts a flow and is redirected to
+ * Nylas; a request with them is a callback and goes to the verify callback (Nest's `validate`).
+ *
+ * Passport keeps one strategy per name for the whole process, so with two Nest apps in one
+ * process the last one registered would serve both. The guard therefore passes its own module's
+ * strategy in the authenticate options, and that instance does the work.
+ */
+export class NylasPassportStrategy extends passport.Strategy {
+  override name = NYLAS_STRATEGY_NAME;
+
+  constructor(private readonly verifyRequest: VerifyCallback) {
+    super();
+  }
+
+  /** Starts a flow for the request and returns the Nylas authorization URL; subclasses implement it. */
+  startFlow(_request: Request): Promise<string> {
+    return Promise.reject(new Error('NylasPassportStrategy.startFlow is not implemented.'));
+  }
+
+  override authenticate(request: Request, options?: Record<string, unknown>): void {
+    const candidate = options?.[NYLAS_STRATEGY_INSTANCE_OPTION];
+    const target = candidate instanceof NylasPassportStrategy ? candidate : this;
+
+    if (!isCallbackRequest(request)) {
+      target.startFlow(request).then(
+        (url) => this.redirect(url),
+        (error: unknown) => this.error(error as Error),
+      );
+      return;
+    }
+
+    target.verifyRequest(request, (error, user) => {
+      if (error) return this.error(error as Error);
+      if (!user) return this.fail(401);
+      return this.success(user as Express.User);
+    });
+  }
+}

@@ -1,0 +1,23 @@
+export { NylasConnectModule } from './nylas-connect.module.js';
+export { NylasConnectService } from './nylas-connect.service.js';
+export { NylasAuthGuard } from './auth/nylas-auth.guard.js';
+export { NylasStrategy, buildCallbackUrl } from './auth/nylas.strategy.js';
+export { NylasCallbackExceptionFilter } from './auth/nylas-callback-exception.filter.js';
+export { NylasGrantRepository, normalizeEmail } from './storage/nylas-grant.repository.js';
+export { NYLAS_CONNECT_ENTITIES, NylasGrant, NylasPendingFlow, type NylasGrantStatus } from './entities/index.js';
+export { NYLAS_CONNECT_MIGRATIONS, CreateNylasConnectTables1764806400000 } from './migrations/index.js';
+export { NYLAS_CONNECT_OPTIONS, NYLAS_STRATEGY_NAME, NYLAS_ERROR_QUERY_PARAM } from './nylas-connect.constants.js';
+export { NYLAS_CONNECT_MODULE_OPTIONS, DEFAULT_ROUTE_PATH } from './nylas-connect.module-definition.js';
+export {
+  NYLAS_PROVIDERS,
+  type NylasConnectOptions,
+  type NylasConnectModuleExtras,
+  type NylasProvider,
+  type ResolveUserId,
+  type GrantConflictPolicy,
+} from './nylas-connect.options.js';
+export { resolveNylasConnectOptions, InvalidNylasConnectOptionError, type ResolvedNylasConnectOptions } from './resolved-options.js';
+export type { ConnectResult, GrantInfo } from './connect-result.js';
+export type { NylasConnection, StartFlowParams, StartedFlow } from './nylas-connection.js';
+export { createNylasCodeChallenge } from './oauth/pkce.js';
+export * from './errors/index.js';

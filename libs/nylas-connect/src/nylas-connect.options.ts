@@ -1,0 +1,109 @@
+import type { Request } from 'express';
+
+/** Providers that Nylas v3 hosted authentication accepts in the `provider` query parameter. */
+export type NylasProvider = 'google' | 'microsoft' | 'imap' | 'icloud' | 'yahoo' | 'ews' | 'zoom';
+
+export const NYLAS_PROVIDERS: readonly NylasProvider[] = ['google', 'microsoft', 'imap', 'icloud', 'yahoo', 'ews', 'zoom'];
+
+/**
+ * Returns the host application's user id for the request that starts a flow,
+ * or `undefined` when nobody is signed in (the start route then answers 401).
+ */
+export type ResolveUserId = (request: Request) => string | undefined | null | Promise<string | undefined | null>;
+
+/** What happens when a grant id that is already linked to one user comes back for another. */
+export type GrantConflictPolicy = 'reject' | 'transfer';
+
+/**
+ * Options of `NylasConnectModule.forRoot()` and of the factory given to `forRootAsync()`.
+ * Durations are in milliseconds unless the name says seconds.
+ */
+export interface NylasConnectOptions {
+  /** The Nylas application's client id. Required. */
+  clientId: string;
+
+  /**
+   * The Nylas API key. Required. It is sent as `client_secret` to `/v3/connect/token`
+   * and never leaves the server.
+   */
+  apiKey: string;
+
+  /** Base URL of the Nylas API, without `/v3`. Default: `https://api.us.nylas.com` (EU: `https://api.eu.nylas.com`). */
+  apiUri?: string;
+
+  /**
+   * The absolute callback URL registered with the Nylas application, for example
+   * `https://app.example.com/auth/nylas/callback`. Required. The same string is sent to
+   * `/v3/connect/auth` and `/v3/connect/token`. It is never rebuilt from the request's
+   * `Host` or `X-Forwarded-*` headers, which a proxy or an attacker controls.
+   */
+  callbackUri: string;
+
+  /** Scopes to request. Default: none, so Nylas uses the scopes configured on the connector. */
+  scope?: string[];
+
+  /** Provider preselected at Nylas. Default: none (Nylas asks the user). A start request may pass another. */
+  provider?: NylasProvider;
+
+  /** `offline` also returns a refresh token. Default: `online`. */
+  accessType?: 'online' | 'offline';
+
+  /** Passed to Nylas as `prompt`, for example `select_provider,detect`. Default: none. */
+  prompt?: string;
+
+  /** How long a started flow may take to come back to the callback. Default: 600000 (10 minutes). */
+  stateTtlMs?: number;
+
+  /** Most pending flows one user may have at once; starting another drops the oldest. Default: 10. */
+  maxPendingFlowsPerUser?: number;
+
+  /** Clock skew allowed when checking the ID token's `exp`, `nbf` and `iat`, in seconds. Default: 30. */
+  clockToleranceSeconds?: number;
+
+  /**
+   * Expected `iss` of the ID token. Default: `https://nylas.com`, the example issuer in the
+   * Nylas OpenAPI contract. NOTE: Nylas does not document its issuer; set this if yours differs.
+   */
+  idTokenIssuer?: string;
+
+  /**
+   * JWKS URL used to verify the ID token's signature. Default: none. Nylas publishes no JWKS, so
+   * by default the signature is not checked and the token is trusted because it came straight
+   * from the token endpoint over TLS (OpenID Connect Core 1.0, section 3.1.3.7). Its issuer,
+   * audience and lifetime are always checked.
+   */
+  jwksUri?: string;
+
+  /** Timeout of one request to the Nylas token endpoint. Default: 10000. */
+  requestTimeoutMs?: number;
+
+  /** Where the callback redirects after success when the flow has no `returnTo`. Default: `/`. */
+  successRedirect?: string;
+
+  /** Where the callback redirects after a failure, with `nylas_error=<code>` added. Default: `/`. */
+  failureRedirect?: string;
+
+  /**
+   * What happens when Nylas returns a grant id that is linked to another user, which happens
+   * when two users connect the same mailbox. `reject` (default) changes nothing and fails with
+   * `grant_linked_to_other_user`. `transfer` moves the link to the user who finished the flow.
+   * WARNING: `transfer` lets anyone who can sign in to a mailbox take its link from another user.
+   */
+  grantConflictPolicy?: GrantConflictPolicy;
+
+  /** Returns the user id of the request that starts a flow. Default: `request.user.id` when it is a string. */
+  resolveUserId?: ResolveUserId;
+}
+
+/** Options that shape the module itself, so they are given beside the factory in `forRootAsync()`. */
+export interface NylasConnectModuleExtras {
+  /** Register the module globally. Default: false. */
+  isGlobal?: boolean;
+
+  /**
+   * Path of the built-in controller: `GET <routePath>` starts a flow and `GET <routePath>/callback`
+   * finishes it. `false` registers no controller, for apps that put `NylasAuthGuard` on their own
+   * routes. Default: `auth/nylas`.
+   */
+  routePath?: string | false;
+}

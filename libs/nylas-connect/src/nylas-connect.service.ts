@@ -1,0 +1,261 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+import type { ConnectResult } from './connect-result.js';
+import { InvalidCallbackError } from './errors/callback.errors.js';
+import { NylasConnectError } from './errors/nylas-connect.error.js';
+import { createOAuthError } from './errors/oauth.errors.js';
+import { InvalidStartParameterError } from './errors/start.errors.js';
+import { StorageUnavailableError } from './errors/storage.errors.js';
+import { NYLAS_CONNECT_OPTIONS } from './nylas-connect.constants.js';
+import { NYLAS_PROVIDERS, type NylasProvider } from './nylas-connect.options.js';
+import type { NylasConnection, StartedFlow, StartFlowParams } from './nylas-connection.js';
+import { parseCallbackUrl } from './oauth/callback-params.js';
+import { IdTokenVerifier } from './oauth/id-token.verifier.js';
+import { NylasTokenClient } from './oauth/nylas-token.client.js';
+import { createCodeVerifier, createNylasCodeChallenge } from './oauth/pkce.js';
+import { validateReturnTo } from './oauth/return-to.js';
+import { createState, hashState } from './oauth/state.js';
+import type { ResolvedNylasConnectOptions } from './resolved-options.js';
+import { NylasFlowStore } from './storage/nylas-flow.store.js';
+import { NylasGrantRepository } from './storage/nylas-grant.repository.js';
+import type { NylasPendingFlow } from './entities/nylas-pending-flow.entity.js';
+
+const MAX_USER_ID_LENGTH = 255;
+const MAX_LOGIN_HINT_LENGTH = 320;
+
+/**
+ * Starts Nylas hosted-authentication flows and finishes them: the backend half of
+ * `NylasConnect.callback()`.
+ */
+@Injectable()
+export class NylasConnectService {
+  private readonly logger = new Logger('NylasConnect');
+
+  /**
+   * Callbacks in progress in this process, by state hash. A second request with the same
+   * callback URL (a front end that runs an effect twice) shares the first one's outcome instead
+   * of failing; across instances the atomic claim makes the second one fail cleanly.
+   */
+  private readonly inFlight = new Map<string, Promise<NylasConnection>>();
+
+  constructor(
+    @Inject(NYLAS_CONNECT_OPTIONS) private readonly options: ResolvedNylasConnectOptions,
+    private readonly flows: NylasFlowStore,
+    private readonly grants: NylasGrantRepository,
+    private readonly tokenClient: NylasTokenClient,
+    private readonly idTokenVerifier: IdTokenVerifier,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  /** Starts a flow for a user and returns the Nylas authorization URL to redirect the browser to. */
+  async getAuthUrl(params: StartFlowParams): Promise<string> {
+    const flow = await this.startFlow(params);
+    return flow.url;
+  }
+
+  /**
+   * Starts a flow: stores it under a fresh random state with a PKCE verifier, and returns the
+   * authorization URL with the state. The verifier stays in the database; only its challenge is
+   * sent, so a leaked URL or state cannot be exchanged without this server.
+   */
+  async startFlow(params: StartFlowParams): Promise<StartedFlow> {
+    const userId = checkUserId(params.userId);
+    const provider = this.checkProvider(params.provider);
+    const returnTo = params.returnTo === undefined || params.returnTo === '' ? null : validateReturnTo(params.returnTo);
+    const loginHint = checkLoginHint(params.loginHint);
+
+    const state = createState();
+    const codeVerifier = createCodeVerifier();
+    const now = Date.now();
+    const expiresAt = now + this.options.stateTtlMs;
+
+    try {
+      await this.flows.create(
+        { stateHash: hashState(state), userId, codeVerifier, returnTo, provider: provider ?? null, createdAt: now, expiresAt },
+        this.options.maxPendingFlowsPerUser,
+      );
+    } catch (error) {
+      this.logger.error(`Storing a new flow failed for user ${userId}: ${describe(error)}`);
+      throw new StorageUnavailableError('starting the flow', { cause: error });
+    }
+
+    const url = this.buildAuthUrl({ state, codeVerifier, provider, scope: params.scope ?? this.options.scope, loginHint });
+    return { url, state, expiresAt };
+  }
+
+  /**
+   * Finishes a flow from the full callback URL and returns the documented `ConnectResult`.
+   * The grant is linked to the user who started the flow.
+   */
+  async callback(url: string): Promise<ConnectResult> {
+    const connection = await this.completeCallback(url);
+    return connection.result;
+  }
+
+  /**
+   * Finishes a flow like `callback()` and also returns the stored link, the user and the return
+   * path. Steps: read the URL, claim the state, exchange the code, verify the ID token, link.
+   */
+  async completeCallback(url: string): Promise<NylasConnection> {
+    const params = parseCallbackUrl(url);
+
+    if (params.error !== undefined) {
+      await this.consumeStateAfterError(params.state);
+      this.logger.warn(`Nylas returned OAuth error "${truncate(params.error)}" to the callback`);
+      throw createOAuthError(params.error, 'authorization', params.errorDescription);
+    }
+    if (params.code === undefined) {
+      throw new InvalidCallbackError('missing_callback_parameters', 'The callback URL has neither a code nor an error. Open the callback only from Nylas.');
+    }
+    if (params.state === undefined) {
+      throw new InvalidCallbackError('missing_state', 'The callback URL has no state. Start connecting the mailbox again.');
+    }
+
+    const stateHash = hashState(params.state);
+    const running = this.inFlight.get(stateHash);
+    if (running) return running;
+
+    const completion = this.finishFlow(stateHash, params.code).finally(() => this.inFlight.delete(stateHash));
+    this.inFlight.set(stateHash, completion);
+    return completion;
+  }
+
+  private async finishFlow(stateHash: string, code: string): Promise<NylasConnection> {
+    const flow = await this.claimFlow(stateHash);
+
+    // The code works once, so after any failure from here on the flow is over: remove it.
+    const tokens = await this.tokenClient.exchangeCode(code, flow.codeVerifier).catch((error: unknown) => this.abandon(flow, error));
+    const grantInfo = await this.idTokenVerifier
+      .verify(tokens.idToken, tokens.grantId, { email: tokens.email, provider: tokens.provider })
+      .catch((error: unknown) => this.abandon(flow, error));
+
+    const now = Date.now();
+    const result: ConnectResult = {
+      accessToken: tokens.accessToken,
+      expiresAt: now + tokens.expiresIn * 1000,
+      grantId: tokens.grantId,
+      grantInfo,
+      idToken: tokens.idToken,
+      scope: tokens.scope,
+    };
+
+    const grant = await this.linkGrant(flow, result, now);
+    this.logger.log(`Linked grant ${grant.grantId} to user ${flow.userId}`);
+    return { result, grant, userId: flow.userId, returnTo: flow.returnTo };
+  }
+
+  private async claimFlow(stateHash: string): Promise<NylasPendingFlow> {
+    try {
+      return await this.flows.claim(stateHash, Date.now());
+    } catch (error) {
+      if (error instanceof NylasConnectError) throw error;
+      this.logger.error(`Claiming a flow failed: ${describe(error)}`);
+      throw new StorageUnavailableError('reading the flow', { cause: error });
+    }
+  }
+
+  /** Writes the link and removes the flow in one transaction, so a failure leaves neither half. */
+  private async linkGrant(flow: NylasPendingFlow, result: ConnectResult, now: number) {
+    const input = {
+      grantId: result.grantId,
+      userId: flow.userId,
+      email: result.grantInfo?.email ?? '',
+      provider: result.grantInfo?.provider ?? 'unknown',
+      scope: result.scope,
+      accessTokenExpiresAt: result.expiresAt,
+      now,
+    };
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const grant = await this.grants.link(manager, input, this.options.grantConflictPolicy);
+        await this.flows.remove(flow.stateHash, manager);
+        return grant;
+      });
+    } catch (error) {
+      if (error instanceof NylasConnectError) {
+        this.logger.warn(`Grant ${result.grantId} was not linked to user ${flow.userId}: ${error.code}`);
+        await this.removeQuietly(flow);
+        throw error;
+      }
+      this.logger.error(`Linking grant ${result.grantId} to user ${flow.userId} failed: ${describe(error)}`);
+      throw new StorageUnavailableError('linking the grant', { cause: error });
+    }
+  }
+
+  private async abandon(flow: NylasPendingFlow, error: unknown): Promise<never> {
+    const code = error instanceof NylasConnectError ? error.code : 'unexpected_error';
+    this.logger.warn(`Flow of user ${flow.userId} failed at Nylas: ${code}`);
+    await this.removeQuietly(flow);
+    throw error;
+  }
+
+  /** Removes a finished flow; if the database fails here the claimed row just expires later. */
+  private async removeQuietly(flow: NylasPendingFlow): Promise<void> {
+    await this.flows.remove(flow.stateHash).catch((error: unknown) => {
+      this.logger.warn(`Removing a finished flow of user ${flow.userId} failed: ${describe(error)}`);
+    });
+  }
+
+  /** Uses up the state that came with an OAuth error, so the same state cannot be tried again. */
+  private async consumeStateAfterError(state: string | undefined): Promise<void> {
+    if (state === undefined) return;
+    await this.flows.remove(hashState(state)).catch((error: unknown) => {
+      this.logger.warn(`Removing the flow of a failed callback failed: ${describe(error)}`);
+    });
+  }
+
+  private checkProvider(provider: string | undefined): NylasProvider | undefined {
+    if (provider === undefined || provider === '') return this.options.provider;
+    if (!NYLAS_PROVIDERS.includes(provider as NylasProvider)) {
+      throw new InvalidStartParameterError('invalid_provider', `provider must be one of ${NYLAS_PROVIDERS.join(', ')}.`);
+    }
+    return provider as NylasProvider;
+  }
+
+  private buildAuthUrl(input: { state: string; codeVerifier: string; provider?: string; scope: string[]; loginHint?: string }): string {
+    const url = new URL(`${this.options.apiUri}/v3/connect/auth`);
+    const query = url.searchParams;
+    query.set('client_id', this.options.clientId);
+    query.set('redirect_uri', this.options.callbackUri);
+    query.set('response_type', 'code');
+    query.set('access_type', this.options.accessType);
+    query.set('state', input.state);
+    query.set('code_challenge', createNylasCodeChallenge(input.codeVerifier));
+    query.set('code_challenge_method', 'S256');
+    if (input.provider) query.set('provider', input.provider);
+    if (input.scope.length > 0) query.set('scope', input.scope.join(' '));
+    if (input.loginHint) query.set('login_hint', input.loginHint);
+    if (this.options.prompt) query.set('prompt', this.options.prompt);
+    return url.toString();
+  }
+}
+
+function checkUserId(userId: unknown): string {
+  if (typeof userId !== 'string' || userId === '' || userId.length > MAX_USER_ID_LENGTH) {
+    throw new InvalidStartParameterError('invalid_user_id', `userId must be a non-empty string of at most ${MAX_USER_ID_LENGTH} characters.`);
+  }
+  return userId;
+}
+
+function checkLoginHint(loginHint: string | undefined): string | undefined {
+  if (loginHint === undefined || loginHint === '') return undefined;
+  if (loginHint.length > MAX_LOGIN_HINT_LENGTH || /[\u0000-\u001f\u007f]/.test(loginHint)) {
+    throw new InvalidStartParameterError('invalid_login_hint', `loginHint must be an email address of at most ${MAX_LOGIN_HINT_LENGTH} characters.`);
+  }
+  return loginHint;
+}
+
+/** Names an unexpected error for the log by its class and code only, never its message, which may hold SQL values. */
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' ? `${error.name} (${code})` : error.name;
+  }
+  return typeof error;
+}
+
+function truncate(value: string): string {
+  return value.replace(/[^\w.-]/g, '_').slice(0, 64);
+}

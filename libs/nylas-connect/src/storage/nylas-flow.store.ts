@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, LessThan, MoreThan, type EntityManager, type Repository } from 'typeorm';
+
+import { NylasPendingFlow } from '../entities/nylas-pending-flow.entity.js';
+import { StateAlreadyUsedError, StateExpiredError, StateNotFoundError } from '../errors/callback.errors.js';
+
+/** What a new pending flow stores. */
+export type NewPendingFlow = Omit<NylasPendingFlow, 'claimedAt'>;
+
+/**
+ * Keeps pending flows in the database, so a flow started on one app instance can finish on another.
+ * Every write is a single statement or runs in a transaction.
+ */
+@Injectable()
+export class NylasFlowStore {
+  constructor(@InjectRepository(NylasPendingFlow) private readonly flows: Repository<NylasPendingFlow>) {}
+
+  /**
+   * Stores a new flow. Expired flows of every user are purged first, and the user's oldest
+   * pending flows are dropped so that at most `maxPerUser` remain, which keeps the table bounded
+   * however many flows are started and abandoned.
+   */
+  async create(flow: NewPendingFlow, maxPerUser: number): Promise<void> {
+    await this.flows.manager.transaction(async (manager) => {
+      const repository = manager.getRepository(NylasPendingFlow);
+      await repository.delete({ expiresAt: LessThan(flow.createdAt) });
+
+      const pending = await repository.find({
+        select: { stateHash: true },
+        where: { userId: flow.userId },
+        order: { createdAt: 'DESC', stateHash: 'ASC' },
+        skip: maxPerUser - 1,
+      });
+      if (pending.length > 0) await repository.delete(pending.map((row) => row.stateHash));
+
+      await repository.insert({ ...flow, claimedAt: null });
+    });
+  }
+
+  /**
+   * Claims the flow for one callback. The claim is a single conditional UPDATE, so of two
+   * callbacks with the same state, on one instance or on two, exactly one wins; the loser is
+   * told the state was already used and never reaches the token endpoint.
+   */
+  async claim(stateHash: string, now: number): Promise<NylasPendingFlow> {
+    const result = await this.flows.update(
+      { stateHash, claimedAt: IsNull(), expiresAt: MoreThan(now) },
+      { claimedAt: now },
+    );
+    const flow = await this.flows.findOneBy({ stateHash });
+    if (result.affected === 1 && flow) return flow;
+
+    if (!flow) throw new StateNotFoundError();
+    if (flow.claimedAt !== null) throw new StateAlreadyUsedError();
+    await this.flows.delete({ stateHash });
+    throw new StateExpiredError();
+  }
+
+  /** Removes a flow; `manager` makes it part of an open transaction. */
+  async remove(stateHash: string, manager?: EntityManager): Promise<void> {
+    const repository = manager ? manager.getRepository(NylasPendingFlow) : this.flows;
+    await repository.delete({ stateHash });
+  }
+
+  /** Deletes every flow that expired before `now`, and returns how many. */
+  async purgeExpired(now: number): Promise<number> {
+    const result = await this.flows.delete({ expiresAt: LessThan(now) });
+    return result.affected ?? 0;
+  }
+}
