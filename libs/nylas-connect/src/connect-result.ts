@@ -7,7 +7,7 @@ export interface ConnectResult {
   /** When the access token expires, in Unix milliseconds. */
   expiresAt: number;
   grantId: string;
-  /** What the ID token says about the connected account. */
+  /** Claims of the ID token about the connected account. */
   grantInfo?: GrantInfo;
   idToken: string;
   /** Granted scopes, space separated. */

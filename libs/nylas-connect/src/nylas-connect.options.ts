@@ -7,11 +7,11 @@ export const NYLAS_PROVIDERS: readonly NylasProvider[] = ['google', 'microsoft',
 
 /**
  * Returns the host application's user id for the request that starts a flow,
- * or `undefined` when nobody is signed in (the start route then answers 401).
+ * or `undefined` when no user is signed in (the start route then responds with 401).
  */
 export type ResolveUserId = (request: Request) => string | undefined | null | Promise<string | undefined | null>;
 
-/** What happens when a grant id that is already linked to one user comes back for another. */
+/** Policy for a grant id that is already linked to one user and comes back for another. */
 export type GrantConflictPolicy = 'reject' | 'transfer';
 
 /**
@@ -42,7 +42,7 @@ export interface NylasConnectOptions {
   /** Scopes to request. Default: none, so Nylas uses the scopes configured on the connector. */
   scope?: string[];
 
-  /** Provider preselected at Nylas. Default: none (Nylas asks the user). A start request may pass another. */
+  /** Provider preselected at Nylas. Default: none (Nylas lets the user choose). A start request may pass another. */
   provider?: NylasProvider;
 
   /** `offline` also returns a refresh token. Default: `online`. */
@@ -77,14 +77,14 @@ export interface NylasConnectOptions {
   /** Timeout of one request to the Nylas token endpoint. Default: 10000. */
   requestTimeoutMs?: number;
 
-  /** Where the callback redirects after success when the flow has no `returnTo`. Default: `/`. */
+  /** Redirect target after a successful callback whose flow has no `returnTo`. Default: `/`. */
   successRedirect?: string;
 
-  /** Where the callback redirects after a failure, with `nylas_error=<code>` added. Default: `/`. */
+  /** Redirect target after a failed callback, with `nylas_error=<code>` added. Default: `/`. */
   failureRedirect?: string;
 
   /**
-   * What happens when Nylas returns a grant id that is linked to another user, which happens
+   * Policy for a grant id that Nylas returns while it is linked to another user, as happens
    * when two users connect the same mailbox. `reject` (default) changes nothing and fails with
    * `grant_linked_to_other_user`. `transfer` moves the link to the user who finished the flow.
    * WARNING: `transfer` lets anyone who can sign in to a mailbox take its link from another user.

@@ -36,7 +36,7 @@ export class NylasConnectService {
   /**
    * Callbacks in progress in this process, by state hash. A second request with the same
    * callback URL (a front end that runs an effect twice) shares the first one's outcome instead
-   * of failing; across instances the atomic claim makes the second one fail cleanly.
+   * of failing. Across instances, the atomic claim makes the second one fail with a 400.
    */
   private readonly inFlight = new Map<string, Promise<NylasConnection>>();
 

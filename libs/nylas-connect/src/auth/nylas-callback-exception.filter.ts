@@ -5,7 +5,7 @@ import { NylasConnectError } from '../errors/nylas-connect.error.js';
 import { NYLAS_CONNECT_OPTIONS, NYLAS_ERROR_QUERY_PARAM } from '../nylas-connect.constants.js';
 import type { ResolvedNylasConnectOptions } from '../resolved-options.js';
 
-/** Whether the client asked for JSON rather than a page. */
+/** Returns whether the client prefers JSON to an HTML page. */
 export function wantsJson(request: Request): boolean {
   return request.accepts(['html', 'json']) === 'json';
 }
@@ -18,8 +18,8 @@ export function withQueryParam(path: string, name: string, value: string): strin
 }
 
 /**
- * Answers a failed callback: a browser is redirected to `failureRedirect` with
- * `nylas_error=<code>`; a client that accepts JSON gets the status and
+ * Responds to a failed callback. A browser is redirected to `failureRedirect` with
+ * `nylas_error=<code>`. A client that accepts JSON gets the status and
  * `{ statusCode, error, message }`, where `error` is the stable code.
  */
 @Catch(NylasConnectError)

@@ -17,12 +17,12 @@ export function createNylasConnectController(path: string): Type<unknown> {
   class NylasConnectController {
     constructor(@Inject(NYLAS_CONNECT_OPTIONS) private readonly options: ResolvedNylasConnectOptions) {}
 
-    /** Never runs: the guard has already redirected to Nylas or answered an error. */
+    /** Never runs, because the guard has already redirected to Nylas or thrown an error. */
     @Get()
     @HttpCode(302)
     start(): void {}
 
-    /** Runs after the guard finished the flow; answers JSON or redirects to the return path. */
+    /** Runs after the guard finished the flow. Responds with JSON or redirects to the return path. */
     @Get('callback')
     @UseFilters(NylasCallbackExceptionFilter)
     callback(@Req() request: Request, @Res() response: Response): void {

@@ -8,16 +8,16 @@ export const NYLAS_STRATEGY_INSTANCE_OPTION = 'nylasStrategyInstance';
 
 type VerifyCallback = (request: Request, done: (error: unknown, user?: unknown) => void) => void;
 
-/** Whether the request is a callback from Nylas rather than the start of a flow. */
+/** Returns whether the request is a callback from Nylas rather than the start of a flow. */
 export function isCallbackRequest(request: Request): boolean {
   const query = new URL(request.originalUrl ?? request.url, 'http://callback.invalid').searchParams;
   return query.has('code') || query.has('error') || query.has('state');
 }
 
 /**
- * A Passport strategy for Nylas hosted authentication. Like passport-oauth2, one strategy serves
- * both routes: a request without `code`, `error` or `state` starts a flow and is redirected to
- * Nylas; a request with them is a callback and goes to the verify callback (Nest's `validate`).
+ * A Passport strategy for Nylas hosted authentication. As in passport-oauth2, one strategy serves
+ * both routes. A request without `code`, `error` or `state` starts a flow and is redirected to
+ * Nylas. A request with them is a callback, so it goes to the verify callback (Nest's `validate`).
  *
  * Passport keeps one strategy per name for the whole process, so with two Nest apps in one
  * process the last one registered would serve both. The guard therefore passes its own module's

@@ -52,11 +52,16 @@ export function buildCallbackUrl(callbackUri: string, request: Request): string 
   return url.toString();
 }
 
-function singleQueryValue(request: Request, name: string): string | undefined {
+const START_PARAMETER_ERROR_CODES = {
+  provider: 'invalid_provider',
+  returnTo: 'invalid_return_to',
+  login_hint: 'invalid_login_hint',
+} as const;
+
+function singleQueryValue(request: Request, name: keyof typeof START_PARAMETER_ERROR_CODES): string | undefined {
   const values = new URL(request.originalUrl ?? request.url, 'http://start.invalid').searchParams.getAll(name);
   if (values.length > 1) {
-    const code = name === 'provider' ? 'invalid_provider' : name === 'returnTo' ? 'invalid_return_to' : 'invalid_login_hint';
-    throw new InvalidStartParameterError(code, `The "${name}" query parameter must be given at most once.`);
+    throw new InvalidStartParameterError(START_PARAMETER_ERROR_CODES[name], `The "${name}" query parameter must be given at most once.`);
   }
   return values[0];
 }

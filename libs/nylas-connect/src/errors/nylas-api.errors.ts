@@ -1,6 +1,6 @@
 import { NylasConnectError } from './nylas-connect.error.js';
 
-/** Nylas could not be reached or answered with a server error or a body that is not its JSON. */
+/** Nylas could not be reached, or responded with a server error or a body that is not its JSON. */
 export class NylasUnavailableError extends NylasConnectError {
   constructor(
     detail: string,
@@ -11,14 +11,14 @@ export class NylasUnavailableError extends NylasConnectError {
   }
 }
 
-/** Nylas did not answer within `requestTimeoutMs`. */
+/** Nylas did not respond within `requestTimeoutMs`. */
 export class NylasTimeoutError extends NylasConnectError {
   constructor(timeoutMs: number, options?: { cause?: unknown }) {
-    super('nylas_timeout', `Nylas did not answer within ${timeoutMs} ms. Start again later.`, 504, options);
+    super('nylas_timeout', `Nylas did not respond within ${timeoutMs} ms. Start again later.`, 504, options);
   }
 }
 
-/** Nylas answered 429. `retryAfterSeconds` comes from its `Retry-After` header when present. */
+/** Nylas responded with 429. `retryAfterSeconds` comes from its `Retry-After` header when present. */
 export class NylasRateLimitedError extends NylasConnectError {
   constructor(readonly retryAfterSeconds?: number) {
     const wait = retryAfterSeconds === undefined ? 'a moment' : `${retryAfterSeconds} seconds`;
@@ -29,7 +29,7 @@ export class NylasRateLimitedError extends NylasConnectError {
 /** The token endpoint answered 200 with a body that lacks a required field or has a malformed one. */
 export class InvalidTokenResponseError extends NylasConnectError {
   constructor(field: string) {
-    super('invalid_token_response', `Nylas answered the code exchange without a valid "${field}". Start again; report it if it persists.`, 502);
+    super('invalid_token_response', `Nylas returned no valid "${field}" from the code exchange. Start again, and report it if it persists.`, 502);
   }
 }
 

@@ -1,6 +1,6 @@
 import { HttpException } from '@nestjs/common';
 
-/** The JSON body of every error answer: `error` is the stable code, `message` is safe to show. */
+/** JSON body of every error response: `error` is the stable code, `message` is safe to show. */
 export interface NylasErrorBody {
   statusCode: number;
   error: string;
@@ -9,7 +9,7 @@ export interface NylasErrorBody {
 
 /**
  * Base class of every error this module raises on purpose. `code` is stable and safe to
- * show to clients and to match on; `message` says what went wrong and what to do next, and
+ * show to clients and to match on; `message` states what went wrong and what to do next, and
  * never contains provider text, tokens or codes. The original failure stays in `cause`.
  */
 export class NylasConnectError extends HttpException {

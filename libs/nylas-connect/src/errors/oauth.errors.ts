@@ -1,10 +1,10 @@
 import { NylasConnectError } from './nylas-connect.error.js';
 
-/** Where an OAuth error came from: the redirect back from Nylas, or the token endpoint. */
+/** Origin of an OAuth error: the redirect back from Nylas, or the token endpoint. */
 export type OAuthErrorSource = 'authorization' | 'token';
 
 /**
- * An OAuth 2.0 error answered by Nylas (RFC 6749, sections 4.1.2.1 and 5.2). `code` is the
+ * An OAuth 2.0 error returned by Nylas (RFC 6749, sections 4.1.2.1 and 5.2). `code` is the
  * OAuth error code when it is a standard one, else `oauth_error`. Nylas's `error_description`
  * is kept in `description` for operators and is never sent to clients.
  */
@@ -121,5 +121,5 @@ export function createOAuthError(error: string, source: OAuthErrorSource, descri
   const ErrorClass = Object.hasOwn(OAUTH_ERRORS, error) ? OAUTH_ERRORS[error] : undefined;
   if (ErrorClass) return new ErrorClass(source, description);
   const status = source === 'token' ? 502 : 400;
-  return new NylasOAuthError('oauth_error', 'Nylas answered with an unknown OAuth error. Start again.', status, source, description);
+  return new NylasOAuthError('oauth_error', 'Nylas returned an unknown OAuth error. Start again.', status, source, description);
 }

@@ -12,9 +12,9 @@ const ALLOWED_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'
 /**
  * Checks the ID token of a code exchange and reads the connected account from it. Issuer,
  * audience (the client id), `exp`, `nbf` and `iat` are always checked, with `clockToleranceSeconds`
- * of skew allowed. The signature is checked when `jwksUri` is set; otherwise the token is trusted
- * because it came straight from the Nylas token endpoint over TLS, which OpenID Connect Core 1.0
- * (section 3.1.3.7) allows in place of a signature check.
+ * of skew allowed. The signature is checked when `jwksUri` is set. Without it, the token is trusted
+ * because it came straight from the Nylas token endpoint over TLS. OpenID Connect Core 1.0
+ * (section 3.1.3.7) allows that in place of a signature check.
  */
 @Injectable()
 export class IdTokenVerifier {
@@ -99,9 +99,9 @@ function stringClaim(payload: JWTPayload, name: string): string | undefined {
 }
 
 /**
- * Maps the claims to `GrantInfo` the way the official browser library does (`name` falls back
- * to `given_name`, then the email; `provider` to `unknown`), except that jose decodes the claims
- * as UTF-8, so non-ASCII names are not garbled.
+ * Maps the claims to `GrantInfo` with the fallbacks of the official browser library: `name`
+ * falls back to `given_name`, then the email, and `provider` to `unknown`. Unlike that library,
+ * jose decodes the claims as UTF-8, so non-ASCII names are not garbled.
  */
 function toGrantInfo(payload: JWTPayload, fallback: { email?: string; provider?: string }): GrantInfo {
   const email = stringClaim(payload, 'email') ?? fallback.email ?? '';

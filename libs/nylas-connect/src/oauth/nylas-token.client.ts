@@ -5,7 +5,7 @@ import { createOAuthError } from '../errors/oauth.errors.js';
 import { NYLAS_CONNECT_OPTIONS } from '../nylas-connect.constants.js';
 import type { ResolvedNylasConnectOptions } from '../resolved-options.js';
 
-/** The checked body of a successful answer from `POST /v3/connect/token`. */
+/** Checked body of a successful response from `POST /v3/connect/token`. */
 export interface NylasTokenResponse {
   accessToken: string;
   /** Lifetime of the access token, in seconds. */
@@ -54,7 +54,7 @@ export class NylasTokenClient {
 
     const oauthError = readOAuthError(json);
     if (oauthError && status >= 400) throw createOAuthError(oauthError.error, 'token', oauthError.description);
-    throw new NylasUnavailableError(`the token endpoint answered HTTP ${status}`, status);
+    throw new NylasUnavailableError(`the token endpoint responded with HTTP ${status}`, status);
   }
 
   private async post(body: Record<string, string>): Promise<{ status: number; headers: Headers; text: string }> {

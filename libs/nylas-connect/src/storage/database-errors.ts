@@ -1,6 +1,6 @@
 import { QueryFailedError } from 'typeorm';
 
-/** Whether a TypeORM error is a unique or primary key violation, on SQLite, PostgreSQL or MySQL. */
+/** Returns whether a TypeORM error is a unique or primary key violation, on SQLite, PostgreSQL or MySQL. */
 export function isUniqueViolation(error: unknown): boolean {
   if (!(error instanceof QueryFailedError)) return false;
   const driverError = error.driverError as { code?: string; errno?: number } | undefined;

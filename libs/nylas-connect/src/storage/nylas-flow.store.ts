@@ -5,7 +5,7 @@ import { IsNull, LessThan, MoreThan, type EntityManager, type Repository } from 
 import { NylasPendingFlow } from '../entities/nylas-pending-flow.entity.js';
 import { StateAlreadyUsedError, StateExpiredError, StateNotFoundError } from '../errors/callback.errors.js';
 
-/** What a new pending flow stores. */
+/** Fields of a new pending flow. */
 export type NewPendingFlow = Omit<NylasPendingFlow, 'claimedAt'>;
 
 /**
@@ -40,8 +40,8 @@ export class NylasFlowStore {
 
   /**
    * Claims the flow for one callback. The claim is a single conditional UPDATE, so of two
-   * callbacks with the same state, on one instance or on two, exactly one wins; the loser is
-   * told the state was already used and never reaches the token endpoint.
+   * callbacks with the same state, on one instance or on two, exactly one wins. The other gets
+   * `state_already_used` and never reaches the token endpoint.
    */
   async claim(stateHash: string, now: number): Promise<NylasPendingFlow> {
     const result = await this.flows.update(

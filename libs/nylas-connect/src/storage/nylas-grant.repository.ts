@@ -6,7 +6,7 @@ import { NylasGrant } from '../entities/nylas-grant.entity.js';
 import { GrantLinkedToOtherUserError } from '../errors/storage.errors.js';
 import type { GrantConflictPolicy } from '../nylas-connect.options.js';
 
-/** What a finished flow knows about the grant it links. */
+/** Grant details from a finished flow, for the link. */
 export interface GrantLinkInput {
   grantId: string;
   userId: string;
@@ -24,7 +24,7 @@ export function normalizeEmail(email: string): string {
 
 /**
  * Reads and writes the links between Nylas grants and application users. Every read and delete
- * that takes a user id only ever sees that user's grants.
+ * that takes a user id is restricted to that user's grants.
  */
 @Injectable()
 export class NylasGrantRepository {
@@ -48,7 +48,7 @@ export class NylasGrantRepository {
 
   /**
    * Links a grant to a user inside the caller's transaction. The same user connecting the same
-   * mailbox again updates the row in place, since Nylas answers with the same grant id. A grant
+   * mailbox again updates the row in place, since Nylas returns the same grant id. A grant
    * linked to another user follows `policy`: `reject` throws and writes nothing.
    */
   async link(manager: EntityManager, input: GrantLinkInput, policy: GrantConflictPolicy): Promise<NylasGrant> {
