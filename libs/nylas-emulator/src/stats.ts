@@ -1,0 +1,66 @@
+import { EMULATOR_ENDPOINTS, type EmulatorEndpoint } from './endpoints.js';
+
+/** Counters since start or the last reset, as returned by `stats()` and GET /__emulator/stats. */
+export interface EmulatorStats {
+  /** Successful exchanges per grant type, and all rejected requests to the token endpoint. */
+  tokenExchanges: { authorizationCode: number; refreshToken: number; failed: number };
+  /** Requests per endpoint group, including those that an injected fault responded to. */
+  requests: Record<EmulatorEndpoint, number>;
+  /** Grants that exist now. */
+  grants: number;
+  /** Authorization codes issued by the consent step. */
+  codesIssued: number;
+  /** Requests on which an injected fault acted. */
+  faultsServed: number;
+}
+
+export type TokenExchangeOutcome = keyof EmulatorStats['tokenExchanges'];
+
+/** Mutable counters behind `EmulatorStats`; the grant count comes from the grant store. */
+export class StatsCounter {
+  private exchanges = { authorizationCode: 0, refreshToken: 0, failed: 0 };
+  private requests = emptyRequestCounts();
+  private codesIssued = 0;
+  private faultsServed = 0;
+
+  countRequest(endpoint: EmulatorEndpoint): void {
+    this.requests[endpoint] += 1;
+  }
+
+  countExchange(outcome: TokenExchangeOutcome): void {
+    this.exchanges[outcome] += 1;
+  }
+
+  countCodeIssued(): void {
+    this.codesIssued += 1;
+  }
+
+  countFaultServed(): void {
+    this.faultsServed += 1;
+  }
+
+  snapshot(grantCount: number): EmulatorStats {
+    return {
+      tokenExchanges: { ...this.exchanges },
+      requests: { ...this.requests },
+      grants: grantCount,
+      codesIssued: this.codesIssued,
+      faultsServed: this.faultsServed,
+    };
+  }
+
+  reset(): void {
+    this.exchanges = { authorizationCode: 0, refreshToken: 0, failed: 0 };
+    this.requests = emptyRequestCounts();
+    this.codesIssued = 0;
+    this.faultsServed = 0;
+  }
+}
+
+function emptyRequestCounts(): Record<EmulatorEndpoint, number> {
+  const counts = {} as Record<EmulatorEndpoint, number>;
+  for (const endpoint of EMULATOR_ENDPOINTS) {
+    counts[endpoint] = 0;
+  }
+  return counts;
+}
