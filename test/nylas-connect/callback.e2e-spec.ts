@@ -6,6 +6,7 @@ import {
 } from 'nestjs-nylas-connect';
 
 import { CALLBACK_URI, CLIENT_ID, createConnectTestApp, silenceNestLogger, startEmulator, type ConnectTestApp } from '../support/connect-test-app.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 async function errorOf(promise: Promise<unknown>): Promise<NylasConnectError> {
   try {
@@ -20,6 +21,7 @@ async function errorOf(promise: Promise<unknown>): Promise<NylasConnectError> {
 describe('NylasConnectService.callback', () => {
   let emulator: NylasEmulator;
   let ctx: ConnectTestApp;
+  let db: TestDatabase;
 
   beforeAll(async () => {
     silenceNestLogger();
@@ -32,11 +34,13 @@ describe('NylasConnectService.callback', () => {
 
   beforeEach(async () => {
     emulator.reset();
-    ctx = await createConnectTestApp(emulator);
+    db = await createTestDatabase();
+    ctx = await createConnectTestApp(emulator, {}, db.options);
   });
 
   afterEach(async () => {
     await ctx.app.close();
+    await db.drop();
   });
 
   async function approvedCallback(userId = 'alice', email = 'alice@example.com', name = 'Alice Example'): Promise<string> {
@@ -219,7 +223,7 @@ describe('NylasConnectService.callback', () => {
 
   it('times out a slow token endpoint within the timeout plus a second', async () => {
     await ctx.app.close();
-    ctx = await createConnectTestApp(emulator, { requestTimeoutMs: 300 });
+    ctx = await createConnectTestApp(emulator, { requestTimeoutMs: 300 }, db.options);
     const url = await approvedCallback();
     emulator.injectFault('token', { delayMs: 3000 });
 
@@ -235,7 +239,7 @@ describe('NylasConnectService.callback', () => {
     const deadUrl = closed.url;
     await closed.close();
     await ctx.app.close();
-    ctx = await createConnectTestApp(emulator, { apiUri: deadUrl });
+    ctx = await createConnectTestApp(emulator, { apiUri: deadUrl }, db.options);
 
     const started = await ctx.service.startFlow({ userId: 'alice' });
     const callbackUrl = await emulator.approve(started.url.replace(deadUrl, emulator.url), { email: 'alice@example.com' });
@@ -245,7 +249,7 @@ describe('NylasConnectService.callback', () => {
 
   it('rejects an expired state before calling Nylas', async () => {
     await ctx.app.close();
-    ctx = await createConnectTestApp(emulator, { stateTtlMs: 50 });
+    ctx = await createConnectTestApp(emulator, { stateTtlMs: 50 }, db.options);
     const url = await approvedCallback();
     await new Promise((resolve) => setTimeout(resolve, 80));
 
@@ -256,7 +260,7 @@ describe('NylasConnectService.callback', () => {
 
   it('rejects an ID token from an unexpected issuer and links nothing', async () => {
     await ctx.app.close();
-    ctx = await createConnectTestApp(emulator, { idTokenIssuer: 'https://issuer.invalid' });
+    ctx = await createConnectTestApp(emulator, { idTokenIssuer: 'https://issuer.invalid' }, db.options);
 
     const error = await errorOf(ctx.service.callback(await approvedCallback()));
     expect(error.code).toBe('invalid_id_token');
@@ -265,14 +269,14 @@ describe('NylasConnectService.callback', () => {
 
   it('checks the ID token claims without a JWKS', async () => {
     await ctx.app.close();
-    ctx = await createConnectTestApp(emulator, { jwksUri: undefined });
+    ctx = await createConnectTestApp(emulator, { jwksUri: undefined }, db.options);
     const result: ConnectResult = await ctx.service.callback(await approvedCallback());
     expect(result.grantInfo?.email).toBe('alice@example.com');
   });
 
   it('keeps at most maxPendingFlowsPerUser flows per user', async () => {
     await ctx.app.close();
-    ctx = await createConnectTestApp(emulator, { maxPendingFlowsPerUser: 3 });
+    ctx = await createConnectTestApp(emulator, { maxPendingFlowsPerUser: 3 }, db.options);
     const urls: string[] = [];
     for (let i = 0; i < 5; i++) urls.push(await ctx.service.getAuthUrl({ userId: 'alice' }));
     await ctx.service.getAuthUrl({ userId: 'bob' });

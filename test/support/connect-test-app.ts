@@ -1,7 +1,7 @@
 import { Logger, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 
 import {
   NYLAS_CONNECT_ENTITIES,
@@ -29,24 +29,26 @@ export interface ConnectTestApp {
   dataSource: DataSource;
 }
 
+const IN_MEMORY_SQLITE: DataSourceOptions = { type: 'better-sqlite3', database: ':memory:' };
+
 /**
- * A Nest app with only NylasConnectModule, on SQLite (in memory unless `database` names a file),
- * pointed at the emulator. Nothing is listened on; tests call the service or use `app.getHttpServer()`.
+ * A Nest app with only NylasConnectModule, pointed at the emulator, on `database` (from
+ * `createTestDatabase()`) or else SQLite in memory. Nothing is listened on; tests call the
+ * service or use `app.getHttpServer()`.
  */
 export async function createConnectTestApp(
   emulator: NylasEmulator,
   overrides: Partial<NylasConnectOptions> = {},
-  database = ':memory:',
+  database: DataSourceOptions = IN_MEMORY_SQLITE,
 ): Promise<ConnectTestApp> {
   const moduleRef = await Test.createTestingModule({
     imports: [
       TypeOrmModule.forRoot({
-        type: 'better-sqlite3',
-        database,
+        ...database,
         entities: NYLAS_CONNECT_ENTITIES,
         migrations: NYLAS_CONNECT_MIGRATIONS,
         migrationsRun: true,
-      }),
+      } as DataSourceOptions),
       NylasConnectModule.forRoot({
         clientId: CLIENT_ID,
         apiKey: API_KEY,

@@ -1,5 +1,7 @@
 import type { Request } from 'express';
 
+import type { TokenEncryptionOptions } from './crypto/token-cipher.js';
+
 /** Providers that Nylas v3 hosted authentication accepts in the `provider` query parameter. */
 export type NylasProvider = 'google' | 'microsoft' | 'imap' | 'icloud' | 'yahoo' | 'ews' | 'zoom';
 
@@ -93,6 +95,12 @@ export interface NylasConnectOptions {
 
   /** Returns the user id of the request that starts a flow. Default: `request.user.id` when it is a string. */
   resolveUserId?: ResolveUserId;
+
+  /**
+   * Keys to store access and refresh tokens with, AES-256-GCM encrypted. Default: none, so no
+   * token is stored, and the app calls Nylas with its API key and the grant id.
+   */
+  tokenEncryption?: TokenEncryptionOptions;
 }
 
 /** Options that shape the module itself, so they are given beside the factory in `forRootAsync()`. */

@@ -40,6 +40,8 @@ export class NylasConnectService {
    */
   private readonly inFlight = new Map<string, Promise<NylasConnection>>();
 
+  private lastStartAt = 0;
+
   constructor(
     @Inject(NYLAS_CONNECT_OPTIONS) private readonly options: ResolvedNylasConnectOptions,
     private readonly flows: NylasFlowStore,
@@ -68,7 +70,10 @@ export class NylasConnectService {
 
     const state = createState();
     const codeVerifier = createCodeVerifier();
-    const now = Date.now();
+    // Start times are kept strictly increasing in this process, so that the per-user cap drops
+    // the flows that really are the oldest even when several start within one millisecond.
+    const now = Math.max(Date.now(), this.lastStartAt + 1);
+    this.lastStartAt = now;
     const expiresAt = now + this.options.stateTtlMs;
 
     try {
@@ -141,7 +146,7 @@ export class NylasConnectService {
       scope: tokens.scope,
     };
 
-    const grant = await this.linkGrant(flow, result, now);
+    const grant = await this.linkGrant(flow, result, tokens.refreshToken, now);
     this.logger.log(`Linked grant ${grant.grantId} to user ${flow.userId}`);
     return { result, grant, userId: flow.userId, returnTo: flow.returnTo };
   }
@@ -157,13 +162,15 @@ export class NylasConnectService {
   }
 
   /** Writes the link and removes the flow in one transaction, so a failure leaves neither half. */
-  private async linkGrant(flow: NylasPendingFlow, result: ConnectResult, now: number) {
+  private async linkGrant(flow: NylasPendingFlow, result: ConnectResult, refreshToken: string | undefined, now: number) {
     const input = {
       grantId: result.grantId,
       userId: flow.userId,
       email: result.grantInfo?.email ?? '',
       provider: result.grantInfo?.provider ?? 'unknown',
       scope: result.scope,
+      accessToken: result.accessToken,
+      refreshToken,
       accessTokenExpiresAt: result.expiresAt,
       now,
     };

@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 
+import { TokenCipher } from './crypto/token-cipher.js';
 import {
   NYLAS_PROVIDERS,
   type GrantConflictPolicy,
@@ -28,6 +29,8 @@ export interface ResolvedNylasConnectOptions {
   failureRedirect: string;
   grantConflictPolicy: GrantConflictPolicy;
   resolveUserId: ResolveUserId;
+  /** Encrypts stored tokens; null when no key is configured, so no token is stored. */
+  tokenCipher: TokenCipher | null;
 }
 
 export const DEFAULT_API_URI = 'https://api.us.nylas.com';
@@ -128,6 +131,15 @@ export function resolveNylasConnectOptions(options: NylasConnectOptions): Resolv
     throw new InvalidNylasConnectOptionError('maxPendingFlowsPerUser', `must be a whole number, got ${maxPendingFlowsPerUser}.`);
   }
 
+  let tokenCipher: TokenCipher | null = null;
+  if (options.tokenEncryption !== undefined) {
+    try {
+      tokenCipher = new TokenCipher(options.tokenEncryption);
+    } catch (error) {
+      throw new InvalidNylasConnectOptionError('tokenEncryption', `is invalid: ${(error as Error).message}`);
+    }
+  }
+
   return {
     clientId,
     apiKey,
@@ -147,5 +159,6 @@ export function resolveNylasConnectOptions(options: NylasConnectOptions): Resolv
     failureRedirect: localPath('failureRedirect', options.failureRedirect),
     grantConflictPolicy: options.grantConflictPolicy ?? 'reject',
     resolveUserId: options.resolveUserId ?? defaultResolveUserId,
+    tokenCipher,
   };
 }

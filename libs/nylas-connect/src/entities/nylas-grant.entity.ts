@@ -7,7 +7,8 @@ export type NylasGrantStatus = 'valid' | 'invalid';
 
 /**
  * The link between a Nylas grant and a user of the host application. A user may link several
- * grants; a grant belongs to one user. No token is stored here.
+ * grants, and a grant belongs to one user. Tokens are stored only encrypted, and only when an
+ * encryption key is configured.
  */
 @Entity({ name: 'nylas_grants' })
 export class NylasGrant {
@@ -37,6 +38,21 @@ export class NylasGrant {
 
   @Column({ name: 'status', type: 'varchar', length: 16 })
   status: NylasGrantStatus;
+
+  /**
+   * The access token, AES-256-GCM encrypted (`TokenCipher`), or null when no encryption key is
+   * configured, in which case no token is stored and API calls use the API key and the grant id.
+   */
+  @Column({ name: 'access_token_ciphertext', type: 'text', nullable: true, select: false })
+  accessTokenCiphertext?: string | null;
+
+  /** The refresh token (with `accessType: 'offline'`), encrypted like the access token, or null. */
+  @Column({ name: 'refresh_token_ciphertext', type: 'text', nullable: true, select: false })
+  refreshTokenCiphertext?: string | null;
+
+  /** Id of the key both ciphertexts were written with. */
+  @Column({ name: 'token_key_id', type: 'varchar', length: 32, nullable: true })
+  tokenKeyId: string | null;
 
   /** When the access token from the last exchange expires, in Unix milliseconds. */
   @Column({ name: 'access_token_expires_at', type: 'bigint', nullable: true, transformer: epochMsTransformer })

@@ -26,13 +26,14 @@ export class NylasFlowStore {
       const repository = manager.getRepository(NylasPendingFlow);
       await repository.delete({ expiresAt: LessThan(flow.createdAt) });
 
+      // The cap keeps this list short, so reading all of the user's flows is cheap.
       const pending = await repository.find({
         select: { stateHash: true },
         where: { userId: flow.userId },
         order: { createdAt: 'DESC', stateHash: 'ASC' },
-        skip: maxPerUser - 1,
       });
-      if (pending.length > 0) await repository.delete(pending.map((row) => row.stateHash));
+      const excess = pending.slice(maxPerUser - 1).map((row) => row.stateHash);
+      if (excess.length > 0) await repository.delete(excess);
 
       await repository.insert({ ...flow, claimedAt: null });
     });

@@ -1,10 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { EntityManager, Repository } from 'typeorm';
+import { Not, IsNull, type EntityManager, type Repository } from 'typeorm';
 
+import type { TokenCipher } from '../crypto/token-cipher.js';
 import { NylasGrant } from '../entities/nylas-grant.entity.js';
 import { GrantLinkedToOtherUserError } from '../errors/storage.errors.js';
+import { NYLAS_CONNECT_OPTIONS } from '../nylas-connect.constants.js';
 import type { GrantConflictPolicy } from '../nylas-connect.options.js';
+import type { ResolvedNylasConnectOptions } from '../resolved-options.js';
 
 /** Grant details from a finished flow, for the link. */
 export interface GrantLinkInput {
@@ -13,8 +16,18 @@ export interface GrantLinkInput {
   email: string;
   provider: string;
   scope: string;
+  accessToken: string;
+  refreshToken?: string;
   accessTokenExpiresAt: number;
   now: number;
+}
+
+/** Decrypted tokens of a grant. */
+export interface StoredGrantTokens {
+  accessToken: string;
+  refreshToken?: string;
+  /** When the access token expires, in Unix milliseconds. */
+  accessTokenExpiresAt: number | null;
 }
 
 /** Lower-cases and trims an email address for lookups; the address as given is stored beside it. */
@@ -22,13 +35,24 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
+const ACCESS_TOKEN_CONTEXT = 'access_token';
+const REFRESH_TOKEN_CONTEXT = 'refresh_token';
+
 /**
  * Reads and writes the links between Nylas grants and application users. Every read and delete
  * that takes a user id is restricted to that user's grants.
  */
 @Injectable()
 export class NylasGrantRepository {
-  constructor(@InjectRepository(NylasGrant) private readonly grants: Repository<NylasGrant>) {}
+  private readonly logger = new Logger('NylasConnect');
+  private readonly cipher: TokenCipher | null;
+
+  constructor(
+    @InjectRepository(NylasGrant) private readonly grants: Repository<NylasGrant>,
+    @Inject(NYLAS_CONNECT_OPTIONS) options: ResolvedNylasConnectOptions,
+  ) {
+    this.cipher = options.tokenCipher;
+  }
 
   /** Lists a user's linked grants, oldest first. */
   findForUser(userId: string): Promise<NylasGrant[]> {
@@ -40,10 +64,73 @@ export class NylasGrantRepository {
     return this.grants.findOneBy({ userId, grantId });
   }
 
+  /** Returns the grant with this id whoever it belongs to, or null. */
+  findByGrantId(grantId: string): Promise<NylasGrant | null> {
+    return this.grants.findOneBy({ grantId });
+  }
+
+  /** Lists the grants whose email matches, compared in normalized form. */
+  findByEmail(email: string): Promise<NylasGrant[]> {
+    return this.grants.find({ where: { emailNormalized: normalizeEmail(email) }, order: { createdAt: 'ASC', grantId: 'ASC' } });
+  }
+
   /** Removes the user's link to a grant, and returns whether there was one. Another user's link is never touched. */
   async unlinkForUser(userId: string, grantId: string): Promise<boolean> {
     const result = await this.grants.delete({ userId, grantId });
     return (result.affected ?? 0) > 0;
+  }
+
+  /**
+   * Returns the decrypted tokens of a grant, or null when none are stored (no encryption key is
+   * configured, or the grant is unknown).
+   */
+  async readTokens(grantId: string): Promise<StoredGrantTokens | null> {
+    if (!this.cipher) return null;
+    const row = await this.grants.findOne({
+      where: { grantId },
+      select: { grantId: true, tokenKeyId: true, accessTokenCiphertext: true, refreshTokenCiphertext: true, accessTokenExpiresAt: true },
+    });
+    if (!row?.tokenKeyId || !row.accessTokenCiphertext) return null;
+
+    const keyId = row.tokenKeyId;
+    const refreshToken = row.refreshTokenCiphertext
+      ? this.cipher.decrypt({ keyId, ciphertext: row.refreshTokenCiphertext }, tokenContext(grantId, REFRESH_TOKEN_CONTEXT))
+      : undefined;
+    return {
+      accessToken: this.cipher.decrypt({ keyId, ciphertext: row.accessTokenCiphertext }, tokenContext(grantId, ACCESS_TOKEN_CONTEXT)),
+      refreshToken,
+      accessTokenExpiresAt: row.accessTokenExpiresAt,
+    };
+  }
+
+  /**
+   * Re-encrypts every stored token that is not under the current key, and returns how many grants
+   * were rewritten. Each row is updated only if its key id is still the one read, so a concurrent
+   * callback that wrote new tokens is not overwritten. Run it after a key rotation, then retire
+   * the old key.
+   */
+  async reencryptTokens(batchSize = 100): Promise<number> {
+    const cipher = this.cipher;
+    if (!cipher) return 0;
+    let rewritten = 0;
+
+    for (;;) {
+      const rows = await this.grants.find({
+        where: { tokenKeyId: Not(cipher.currentKeyId) },
+        select: { grantId: true, tokenKeyId: true, accessTokenCiphertext: true, refreshTokenCiphertext: true },
+        order: { grantId: 'ASC' },
+        take: batchSize,
+      });
+      if (rows.length === 0) return rewritten;
+
+      for (const row of rows) {
+        const tokens = this.decryptRow(row);
+        const encrypted = this.encryptTokens(row.grantId, tokens.accessToken, tokens.refreshToken);
+        const result = await this.grants.update({ grantId: row.grantId, tokenKeyId: row.tokenKeyId! }, encrypted);
+        rewritten += result.affected ?? 0;
+      }
+      this.logger.log(`Re-encrypted tokens of ${rows.length} grants under key ${cipher.currentKeyId}`);
+    }
   }
 
   /**
@@ -58,6 +145,9 @@ export class NylasGrantRepository {
     if (existing && existing.userId !== input.userId && policy === 'reject') {
       throw new GrantLinkedToOtherUserError(input.grantId);
     }
+    if (existing && existing.userId !== input.userId) {
+      this.logger.warn(`Grant ${input.grantId} moved from user ${existing.userId} to user ${input.userId} by the transfer policy`);
+    }
 
     const grant: NylasGrant = {
       grantId: input.grantId,
@@ -70,6 +160,7 @@ export class NylasGrantRepository {
       accessTokenExpiresAt: input.accessTokenExpiresAt,
       createdAt: existing?.createdAt ?? input.now,
       updatedAt: input.now,
+      ...this.encryptTokens(input.grantId, input.accessToken, input.refreshToken),
     };
 
     if (existing) {
@@ -77,6 +168,34 @@ export class NylasGrantRepository {
     } else {
       await repository.insert(grant);
     }
-    return grant;
+    return withoutCiphertexts(grant);
   }
+
+  private encryptTokens(grantId: string, accessToken: string, refreshToken?: string) {
+    if (!this.cipher) return { tokenKeyId: null, accessTokenCiphertext: null, refreshTokenCiphertext: null };
+    const access = this.cipher.encrypt(accessToken, tokenContext(grantId, ACCESS_TOKEN_CONTEXT));
+    const refresh = refreshToken === undefined ? null : this.cipher.encrypt(refreshToken, tokenContext(grantId, REFRESH_TOKEN_CONTEXT));
+    return { tokenKeyId: access.keyId, accessTokenCiphertext: access.ciphertext, refreshTokenCiphertext: refresh?.ciphertext ?? null };
+  }
+
+  private decryptRow(row: NylasGrant): { accessToken: string; refreshToken?: string } {
+    const cipher = this.cipher!;
+    const keyId = row.tokenKeyId!;
+    return {
+      accessToken: cipher.decrypt({ keyId, ciphertext: row.accessTokenCiphertext! }, tokenContext(row.grantId, ACCESS_TOKEN_CONTEXT)),
+      refreshToken: row.refreshTokenCiphertext
+        ? cipher.decrypt({ keyId, ciphertext: row.refreshTokenCiphertext }, tokenContext(row.grantId, REFRESH_TOKEN_CONTEXT))
+        : undefined,
+    };
+  }
+}
+
+/** Binds a ciphertext to its grant and column, so it cannot be moved to another row. */
+function tokenContext(grantId: string, column: string): string {
+  return `${grantId}\u0000${column}`;
+}
+
+function withoutCiphertexts(grant: NylasGrant): NylasGrant {
+  const { accessTokenCiphertext: _access, refreshTokenCiphertext: _refresh, ...rest } = grant;
+  return rest;
 }
