@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 
-import { InvalidTokenResponseError, NylasRateLimitedError, NylasTimeoutError, NylasUnavailableError } from '../errors/nylas-api.errors.js';
+import { InvalidTokenResponseError, NylasUnavailableError } from '../errors/nylas-api.errors.js';
 import { createOAuthError } from '../errors/oauth.errors.js';
+import { isRecord, requestNylas, type NylasHttpResponse } from '../http/nylas-http.js';
 import { NYLAS_CONNECT_OPTIONS } from '../nylas-connect.constants.js';
 import type { ResolvedNylasConnectOptions } from '../resolved-options.js';
 
@@ -19,100 +20,110 @@ export interface NylasTokenResponse {
   tokenType?: string;
 }
 
-/** Largest token response body read; Nylas's are well under 16 KiB. */
-const MAX_BODY_BYTES = 256 * 1024;
+/** Checked body of a successful refresh: Nylas may leave out the ID token and the grant id. */
+export interface NylasRefreshResponse {
+  accessToken: string;
+  expiresIn: number;
+  /** A new refresh token when Nylas rotates it; otherwise the old one stays valid. */
+  refreshToken?: string;
+  scope?: string;
+}
 
 /**
- * Exchanges authorization codes at the Nylas token endpoint. It is written on `fetch` rather
- * than the official SDK so that it can follow no redirects, bound the body it reads, tell every
- * kind of failure apart, and keep provider text out of error messages. An exchange is never
- * retried: the code works once, so a retry could only fail or, worse, race the first attempt.
+ * Calls the Nylas OAuth endpoints: code exchange, refresh and revocation. It is written on
+ * `fetch` rather than the official SDK so that it can follow no redirects, bound the body it
+ * reads, tell every kind of failure apart, and keep provider text out of error messages. An
+ * exchange is never retried, because the code works once.
  */
 @Injectable()
 export class NylasTokenClient {
-  private readonly tokenUrl: string;
-
-  constructor(@Inject(NYLAS_CONNECT_OPTIONS) private readonly options: ResolvedNylasConnectOptions) {
-    this.tokenUrl = `${options.apiUri}/v3/connect/token`;
-  }
+  constructor(@Inject(NYLAS_CONNECT_OPTIONS) private readonly options: ResolvedNylasConnectOptions) {}
 
   /** Exchanges a code for tokens, sending the API key as `client_secret` and the PKCE verifier. */
   async exchangeCode(code: string, codeVerifier: string): Promise<NylasTokenResponse> {
-    const body = {
+    const response = await this.postToken({
       client_id: this.options.clientId,
       client_secret: this.options.apiKey,
       grant_type: 'authorization_code',
       code,
       redirect_uri: this.options.callbackUri,
       code_verifier: codeVerifier,
+    });
+    const json = requireTokenBody(response.json);
+    return {
+      accessToken: requireString(json, 'access_token'),
+      expiresIn: readExpiresIn(json),
+      idToken: requireString(json, 'id_token'),
+      grantId: requireString(json, 'grant_id'),
+      scope: optionalString(json, 'scope') ?? '',
+      email: optionalString(json, 'email'),
+      provider: optionalString(json, 'provider'),
+      refreshToken: optionalString(json, 'refresh_token'),
+      tokenType: optionalString(json, 'token_type'),
     };
-    const { status, headers, text } = await this.post(body);
-    const json = parseJson(text);
-
-    if (status === 200) return readTokenResponse(json);
-    if (status === 429) throw new NylasRateLimitedError(parseRetryAfter(headers.get('retry-after')));
-
-    const oauthError = readOAuthError(json);
-    if (oauthError && status >= 400) throw createOAuthError(oauthError.error, 'token', oauthError.description);
-    throw new NylasUnavailableError(`the token endpoint responded with HTTP ${status}`, status);
   }
 
-  private async post(body: Record<string, string>): Promise<{ status: number; headers: Headers; text: string }> {
-    const timeoutMs = this.options.requestTimeoutMs;
-    try {
-      const response = await fetch(this.tokenUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify(body),
-        redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      const text = await readBoundedText(response);
-      return { status: response.status, headers: response.headers, text };
-    } catch (error) {
-      if (error instanceof NylasUnavailableError) throw error;
-      if (error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-        throw new NylasTimeoutError(timeoutMs, { cause: error });
-      }
-      throw new NylasUnavailableError('the token endpoint could not be reached', undefined, { cause: error });
-    }
+  /** Gets a new access token with a refresh token. An OAuth error means the refresh token is dead. */
+  async refresh(refreshToken: string): Promise<NylasRefreshResponse> {
+    const response = await this.postToken({
+      client_id: this.options.clientId,
+      client_secret: this.options.apiKey,
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+    });
+    const json = requireTokenBody(response.json);
+    return {
+      accessToken: requireString(json, 'access_token'),
+      expiresIn: readExpiresIn(json),
+      refreshToken: optionalString(json, 'refresh_token'),
+      scope: optionalString(json, 'scope'),
+    };
   }
-}
 
-async function readBoundedText(response: Response): Promise<string> {
-  const declared = Number(response.headers.get('content-length'));
-  if (declared > MAX_BODY_BYTES) {
-    await response.body?.cancel();
-    throw new NylasUnavailableError('the token response is too large', response.status);
+  /**
+   * Revokes a token at `POST /v3/connect/revoke`. Nylas takes the token in the query string.
+   * Revoking an access token also revokes its refresh token; the grant stays.
+   */
+  async revoke(token: string): Promise<void> {
+    const url = new URL(`${this.options.apiUri}/v3/connect/revoke`);
+    url.searchParams.set('token', token);
+    const response = await requestNylas({
+      method: 'POST',
+      url: url.toString(),
+      headers: { authorization: `Bearer ${this.options.apiKey}` },
+      timeoutMs: this.options.requestTimeoutMs,
+      target: 'the revoke endpoint',
+    });
+    if (response.status === 200) return;
+    throwForFailure(response, 'the revoke endpoint');
   }
-  if (!response.body) return '';
 
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
-    size += chunk.byteLength;
-    if (size > MAX_BODY_BYTES) throw new NylasUnavailableError('the token response is too large', response.status);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
+  private async postToken(body: Record<string, string>): Promise<NylasHttpResponse> {
+    const response = await requestNylas({
+      method: 'POST',
+      url: `${this.options.apiUri}/v3/connect/token`,
+      body,
+      timeoutMs: this.options.requestTimeoutMs,
+      target: 'the token endpoint',
+    });
+    if (response.status === 200) return response;
+    throwForFailure(response, 'the token endpoint');
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** Throws the typed error for a failed response: the OAuth error Nylas named, or unavailable. */
+function throwForFailure(response: NylasHttpResponse, target: string): never {
+  const json = response.json;
+  if (response.status >= 400 && isRecord(json) && typeof json.error === 'string' && json.error !== '') {
+    const description = typeof json.error_description === 'string' ? json.error_description : undefined;
+    throw createOAuthError(json.error, 'token', description);
+  }
+  throw new NylasUnavailableError(`${target} responded with HTTP ${response.status}`, response.status);
 }
 
-function readOAuthError(json: unknown): { error: string; description?: string } | undefined {
-  if (!isRecord(json) || typeof json.error !== 'string' || json.error === '') return undefined;
-  const description = typeof json.error_description === 'string' ? json.error_description : undefined;
-  return { error: json.error, description };
+function requireTokenBody(json: unknown): Record<string, unknown> {
+  if (!isRecord(json)) throw new InvalidTokenResponseError('body');
+  return json;
 }
 
 function requireString(json: Record<string, unknown>, field: string): string {
@@ -136,28 +147,4 @@ function readExpiresIn(json: Record<string, unknown>): number {
     throw new InvalidTokenResponseError('expires_in');
   }
   return value;
-}
-
-function readTokenResponse(json: unknown): NylasTokenResponse {
-  if (!isRecord(json)) throw new InvalidTokenResponseError('body');
-  return {
-    accessToken: requireString(json, 'access_token'),
-    expiresIn: readExpiresIn(json),
-    idToken: requireString(json, 'id_token'),
-    grantId: requireString(json, 'grant_id'),
-    scope: optionalString(json, 'scope') ?? '',
-    email: optionalString(json, 'email'),
-    provider: optionalString(json, 'provider'),
-    refreshToken: optionalString(json, 'refresh_token'),
-    tokenType: optionalString(json, 'token_type'),
-  };
-}
-
-/** Reads `Retry-After` as seconds; an HTTP date becomes the seconds until it. */
-function parseRetryAfter(value: string | null): number | undefined {
-  if (value === null) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim());
-  const date = Date.parse(value);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
