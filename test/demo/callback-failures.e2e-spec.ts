@@ -86,11 +86,10 @@ const failureCases: FailureCase[] = [
     prepare: async () => ({ path: `/auth/nylas/callback?code=some-code&state=${'x'.repeat(43)}` }),
   },
   {
-    // The successful callback deletes the flow together with linking the grant, so the replay
-    // finds no flow for its state.
+    // The successful callback claimed the flow, and the claimed row stays until it expires.
     name: 'replayed callback after success',
     status: 400,
-    code: 'state_not_found',
+    code: 'state_already_used',
     prepare: async (user) => {
       const { path } = await approvedCallback(demo.baseUrl, emulator, user, `${user}@example.com`);
       await getCallback(path, 'json').expect(200);
@@ -115,7 +114,7 @@ const failureCases: FailureCase[] = [
       const approvedPath = callbackPath(await emulator.approve(authUrl!, { email: `${user}@example.com` }));
       const retry = await getCallback(approvedPath, 'json');
       expect(retry.status).toBe(400);
-      expect(retry.body.error).toBe('state_not_found');
+      expect(retry.body.error).toBe('state_already_used');
       expect(emulator.stats().requests.token).toBe(0);
     },
   },
@@ -238,10 +237,7 @@ describe('expired state', () => {
 });
 
 describe('callback route without any query', () => {
-  // NOTE: the library decides between starting and finishing a flow by the query (code, error or
-  // state), not by the route, so a bare GET of the callback route starts a new flow instead of
-  // failing. This test passes while that bug lasts; turn it into a plain test once it is fixed.
-  test.failing('answers missing_callback_parameters', async () => {
+  test('answers missing_callback_parameters', async () => {
     const cookie = await signIn(demo.baseUrl, 'bare-callback');
 
     const response = await request(demo.baseUrl).get('/auth/nylas/callback').set('Cookie', cookie).set('Accept', 'application/json').redirects(0);

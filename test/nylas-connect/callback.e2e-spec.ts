@@ -119,7 +119,7 @@ describe('NylasConnectService.callback', () => {
     await ctx.service.callback(url);
 
     const error = await errorOf(ctx.service.callback(url));
-    expect(error.code).toBe('state_not_found');
+    expect(error.code).toBe('state_already_used');
     expect(error.getStatus()).toBe(400);
     expect(emulator.stats().tokenExchanges.authorizationCode).toBe(1);
   });
@@ -161,7 +161,7 @@ describe('NylasConnectService.callback', () => {
     expect(error.code).toBe('access_denied');
     expect(error.getStatus()).toBe(403);
     expect(JSON.stringify(error.getResponse())).not.toMatch(/description/i);
-    expect(await ctx.dataSource.query('SELECT * FROM nylas_pending_flows')).toHaveLength(0);
+    expect(await ctx.dataSource.query('SELECT * FROM nylas_pending_flows WHERE claimed_at IS NULL')).toHaveLength(0);
     expect(emulator.stats().tokenExchanges.authorizationCode).toBe(0);
   });
 
@@ -210,7 +210,7 @@ describe('NylasConnectService.callback', () => {
     expect(error.getStatus()).toBe(status);
     expect(JSON.stringify(error.getResponse())).not.toContain('secret-page');
     expect(await ctx.grants.findForUser('alice')).toHaveLength(0);
-    expect(await ctx.dataSource.query('SELECT * FROM nylas_pending_flows')).toHaveLength(0);
+    expect(await ctx.dataSource.query('SELECT * FROM nylas_pending_flows WHERE claimed_at IS NULL')).toHaveLength(0);
   });
 
   it('reads Retry-After into the rate-limit error', async () => {

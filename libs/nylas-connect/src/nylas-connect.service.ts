@@ -130,7 +130,8 @@ export class NylasConnectService {
   private async finishFlow(stateHash: string, code: string): Promise<NylasConnection> {
     const flow = await this.claimFlow(stateHash);
 
-    // The code works once, so after any failure from here on the flow is over: remove it.
+    // The claim used the state up and the code works once, so after a failure from here on the
+    // user starts again. The claimed row stays until it expires, so a replay is told it was used.
     const tokens = await this.tokenClient.exchangeCode(code, flow.codeVerifier).catch((error: unknown) => this.abandon(flow, error));
     const grantInfo = await this.idTokenVerifier
       .verify(tokens.idToken, tokens.grantId, { email: tokens.email, provider: tokens.provider })
@@ -161,7 +162,7 @@ export class NylasConnectService {
     }
   }
 
-  /** Writes the link and removes the flow in one transaction, so a failure leaves neither half. */
+  /** Writes the link in one transaction, so a failure leaves no partial row. */
   private async linkGrant(flow: NylasPendingFlow, result: ConnectResult, refreshToken: string | undefined, now: number) {
     const input = {
       grantId: result.grantId,
@@ -175,15 +176,10 @@ export class NylasConnectService {
       now,
     };
     try {
-      return await this.dataSource.transaction(async (manager) => {
-        const grant = await this.grants.link(manager, input, this.options.grantConflictPolicy);
-        await this.flows.remove(flow.stateHash, manager);
-        return grant;
-      });
+      return await this.dataSource.transaction((manager) => this.grants.link(manager, input, this.options.grantConflictPolicy));
     } catch (error) {
       if (error instanceof NylasConnectError) {
         this.logger.warn(`Grant ${result.grantId} was not linked to user ${flow.userId}: ${error.code}`);
-        await this.removeQuietly(flow);
         throw error;
       }
       this.logger.error(`Linking grant ${result.grantId} to user ${flow.userId} failed: ${describe(error)}`);
@@ -191,26 +187,25 @@ export class NylasConnectService {
     }
   }
 
-  private async abandon(flow: NylasPendingFlow, error: unknown): Promise<never> {
+  private abandon(flow: NylasPendingFlow, error: unknown): never {
     const code = error instanceof NylasConnectError ? error.code : 'unexpected_error';
     this.logger.warn(`Flow of user ${flow.userId} failed at Nylas: ${code}`);
-    await this.removeQuietly(flow);
     throw error;
   }
 
-  /** Removes a finished flow; if the database fails here the claimed row just expires later. */
-  private async removeQuietly(flow: NylasPendingFlow): Promise<void> {
-    await this.flows.remove(flow.stateHash).catch((error: unknown) => {
-      this.logger.warn(`Removing a finished flow of user ${flow.userId} failed: ${describe(error)}`);
-    });
-  }
-
-  /** Uses up the state that came with an OAuth error, so the same state cannot be tried again. */
+  /**
+   * Uses up the state that came with an OAuth error, so the same state cannot be tried again.
+   * An unknown, expired or used state changes nothing here: the OAuth error is what gets reported.
+   */
   private async consumeStateAfterError(state: string | undefined): Promise<void> {
     if (state === undefined) return;
-    await this.flows.remove(hashState(state)).catch((error: unknown) => {
-      this.logger.warn(`Removing the flow of a failed callback failed: ${describe(error)}`);
-    });
+    try {
+      const flow = await this.flows.claim(hashState(state), Date.now());
+      this.logger.warn(`Flow of user ${flow.userId} ended with an OAuth error from Nylas`);
+    } catch (error) {
+      if (error instanceof NylasConnectError) return;
+      this.logger.warn(`Using up the state of a failed callback failed: ${describe(error)}`);
+    }
   }
 
   private checkProvider(provider: string | undefined): NylasProvider | undefined {

@@ -1,4 +1,4 @@
-import { Catch, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, Inject, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 
 import { NylasConnectError } from '../errors/nylas-connect.error.js';
@@ -24,6 +24,8 @@ export function withQueryParam(path: string, name: string, value: string): strin
  */
 @Catch(NylasConnectError)
 export class NylasCallbackExceptionFilter implements ExceptionFilter<NylasConnectError> {
+  private readonly logger = new Logger('NylasConnect');
+
   constructor(@Inject(NYLAS_CONNECT_OPTIONS) private readonly options: ResolvedNylasConnectOptions) {}
 
   catch(exception: NylasConnectError, host: ArgumentsHost): void {
@@ -31,6 +33,8 @@ export class NylasCallbackExceptionFilter implements ExceptionFilter<NylasConnec
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
 
+    // The code and the status only: the URL carries the authorization code and the state.
+    this.logger.warn(`Callback failed with ${exception.code} (HTTP ${exception.getStatus()})`);
     response.setHeader('Cache-Control', 'no-store');
     if (wantsJson(request)) {
       response.status(exception.getStatus()).json(exception.getResponse());

@@ -8,10 +8,16 @@ export const NYLAS_STRATEGY_INSTANCE_OPTION = 'nylasStrategyInstance';
 
 type VerifyCallback = (request: Request, done: (error: unknown, user?: unknown) => void) => void;
 
-/** Returns whether the request is a callback from Nylas rather than the start of a flow. */
-export function isCallbackRequest(request: Request): boolean {
-  const query = new URL(request.originalUrl ?? request.url, 'http://callback.invalid').searchParams;
-  return query.has('code') || query.has('error') || query.has('state');
+/**
+ * Returns whether the request is a callback from Nylas rather than the start of a flow: it
+ * carries `code`, `error` or `state`, or its path is the path of `callbackPath`. The path check
+ * makes a bare request to the callback route fail as a callback instead of starting a new flow.
+ */
+export function isCallbackRequest(request: Request, callbackPath?: string): boolean {
+  const url = new URL(request.originalUrl ?? request.url, 'http://callback.invalid');
+  const query = url.searchParams;
+  if (query.has('code') || query.has('error') || query.has('state')) return true;
+  return callbackPath !== undefined && url.pathname === callbackPath;
 }
 
 /**
@@ -30,6 +36,11 @@ export class NylasPassportStrategy extends passport.Strategy {
     super();
   }
 
+  /** Returns whether the request finishes a flow; subclasses add the configured callback path. */
+  isCallback(request: Request): boolean {
+    return isCallbackRequest(request);
+  }
+
   /** Starts a flow for the request and returns the Nylas authorization URL; subclasses implement it. */
   startFlow(_request: Request): Promise<string> {
     return Promise.reject(new Error('NylasPassportStrategy.startFlow is not implemented.'));
@@ -39,7 +50,7 @@ export class NylasPassportStrategy extends passport.Strategy {
     const candidate = options?.[NYLAS_STRATEGY_INSTANCE_OPTION];
     const target = candidate instanceof NylasPassportStrategy ? candidate : this;
 
-    if (!isCallbackRequest(request)) {
+    if (!target.isCallback(request)) {
       target.startFlow(request).then(
         (url) => this.redirect(url),
         (error: unknown) => this.error(error as Error),

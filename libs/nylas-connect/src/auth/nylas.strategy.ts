@@ -7,7 +7,7 @@ import { NYLAS_CONNECT_OPTIONS, NYLAS_STRATEGY_NAME } from '../nylas-connect.con
 import type { NylasConnection } from '../nylas-connection.js';
 import { NylasConnectService } from '../nylas-connect.service.js';
 import type { ResolvedNylasConnectOptions } from '../resolved-options.js';
-import { NylasPassportStrategy } from './nylas-passport.strategy.js';
+import { isCallbackRequest, NylasPassportStrategy } from './nylas-passport.strategy.js';
 
 /**
  * The `nylas` Passport strategy. Its validate step finishes the flow with `callback(url)`,
@@ -16,11 +16,20 @@ import { NylasPassportStrategy } from './nylas-passport.strategy.js';
  */
 @Injectable()
 export class NylasStrategy extends PassportStrategy(NylasPassportStrategy, NYLAS_STRATEGY_NAME) {
+  private readonly callbackPath: string;
+
   constructor(
     private readonly connect: NylasConnectService,
     @Inject(NYLAS_CONNECT_OPTIONS) private readonly options: ResolvedNylasConnectOptions,
   ) {
     super();
+    // NOTE: this matches only when the app sees the same path as the browser. Behind a proxy
+    // that rewrites paths, a bare callback request is treated as a start.
+    this.callbackPath = new URL(options.callbackUri).pathname;
+  }
+
+  override isCallback(request: Request): boolean {
+    return isCallbackRequest(request, this.callbackPath);
   }
 
   /** Finishes the flow for a callback request; the result becomes `request.user`. */

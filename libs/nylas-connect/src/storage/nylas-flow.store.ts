@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, LessThan, MoreThan, type EntityManager, type Repository } from 'typeorm';
+import { IsNull, LessThan, MoreThan, type Repository } from 'typeorm';
 
 import { NylasPendingFlow } from '../entities/nylas-pending-flow.entity.js';
 import { StateAlreadyUsedError, StateExpiredError, StateNotFoundError } from '../errors/callback.errors.js';
@@ -56,12 +56,6 @@ export class NylasFlowStore {
     if (flow.claimedAt !== null) throw new StateAlreadyUsedError();
     await this.flows.delete({ stateHash });
     throw new StateExpiredError();
-  }
-
-  /** Removes a flow; `manager` makes it part of an open transaction. */
-  async remove(stateHash: string, manager?: EntityManager): Promise<void> {
-    const repository = manager ? manager.getRepository(NylasPendingFlow) : this.flows;
-    await repository.delete({ stateHash });
   }
 
   /** Deletes every flow that expired before `now`, and returns how many. */
