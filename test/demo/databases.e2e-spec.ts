@@ -3,20 +3,19 @@ import { randomBytes } from 'node:crypto';
 import { NylasEmulator } from 'nylas-emulator';
 import request from 'supertest';
 
+import { createTestDatabase, testDatabaseKind, type TestDatabase } from '../support/test-database.js';
 import { approvedCallback, connectMailbox, emulatorBackedConfig, EMULATOR_CLIENT, listGrants, signIn, startDemoApp } from './demo-test-app.js';
 
 /**
- * The demo on PostgreSQL, MySQL and MariaDB through the same DATABASE_URL parsing as `npm start`.
- * Each runs only when its variable names a database the test may write to, for example
- * DEMO_TEST_POSTGRES_URL=postgres://demo@127.0.0.1:5432/demo; otherwise it is skipped.
+ * The demo on the database server that `DATABASE_URL` names (PostgreSQL, MySQL or MariaDB),
+ * through the same DATABASE_URL parsing as `npm start`, each test in a fresh schema or database.
+ * Skipped when `DATABASE_URL` is unset or names SQLite, which the other demo suites cover.
  */
-const DATABASES = [
-  ['PostgreSQL', process.env.DEMO_TEST_POSTGRES_URL],
-  ['MySQL', process.env.DEMO_TEST_MYSQL_URL],
-  ['MariaDB', process.env.DEMO_TEST_MARIADB_URL],
-] as const;
+const kind = testDatabaseKind();
+const DATABASES = [[kind, kind === 'sqlite' ? undefined : process.env.DATABASE_URL]] as const;
 
 let emulator: NylasEmulator;
+let database: TestDatabase | undefined;
 
 beforeAll(async () => {
   emulator = await NylasEmulator.start({ clients: [EMULATOR_CLIENT] });
@@ -26,13 +25,22 @@ afterAll(async () => {
   await emulator?.close();
 });
 
+beforeEach(async () => {
+  if (kind !== 'sqlite') database = await createTestDatabase();
+});
+
+afterEach(async () => {
+  await database?.drop();
+  database = undefined;
+});
+
 describe.each(DATABASES)('%s', (_name, databaseUrl) => {
   const run = databaseUrl ? test : test.skip;
   // The database outlives the test, so names are unique per run.
   const suffix = randomBytes(4).toString('hex');
 
   run('links, lists, rejects a replay and unlinks a grant', async () => {
-    const demo = await startDemoApp({ ...emulatorBackedConfig(emulator), databaseUrl: databaseUrl! });
+    const demo = await startDemoApp({ ...emulatorBackedConfig(emulator), databaseUrl: database!.url });
     try {
       const email = `db-${suffix}@example.com`;
       const { cookie, path } = await approvedCallback(demo.baseUrl, emulator, `db-${suffix}`, email);
@@ -53,7 +61,7 @@ describe.each(DATABASES)('%s', (_name, databaseUrl) => {
   });
 
   run('keeps a grant with its first user', async () => {
-    const demo = await startDemoApp({ ...emulatorBackedConfig(emulator), databaseUrl: databaseUrl! });
+    const demo = await startDemoApp({ ...emulatorBackedConfig(emulator), databaseUrl: database!.url });
     try {
       const email = `shared-${suffix}@example.com`;
       const ownerCookie = await connectMailbox(demo.baseUrl, emulator, `owner-${suffix}`, email);

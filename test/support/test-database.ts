@@ -15,6 +15,8 @@ export interface TestDatabase {
   kind: string;
   /** Connection options without entities and migrations. */
   options: DataSourceOptions;
+  /** The same database as a `DATABASE_URL`, for apps that parse one (such as the demo). */
+  url: string;
   drop(): Promise<void>;
 }
 
@@ -34,6 +36,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     return {
       kind,
       options: { type: 'better-sqlite3', database: join(folder, 'test.sqlite') },
+      url: `sqlite:${join(folder, 'test.sqlite')}`,
       drop: async () => rmSync(folder, { recursive: true, force: true }),
     };
   }
@@ -45,6 +48,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       kind,
       // Every unqualified table name, the migrations table included, resolves in the test schema.
       options: { type: 'postgres', url, extra: { options: `-c search_path=${name}` } },
+      url: withSearchPath(url, name),
       drop: () => runAdmin({ type: 'postgres', url }, `DROP SCHEMA ${name} CASCADE`),
     };
   }
@@ -55,6 +59,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     return {
       kind,
       options: { type: kind, url: databaseUrl.toString() },
+      url: databaseUrl.toString(),
       drop: () => runAdmin({ type: kind, url }, `DROP DATABASE ${name}`),
     };
   }
@@ -69,4 +74,11 @@ async function runAdmin(options: DataSourceOptions, sql: string): Promise<void> 
   } finally {
     await admin.destroy();
   }
+}
+
+/** Adds `options=-c search_path=<schema>` to a PostgreSQL URL; pg passes it to the server. */
+function withSearchPath(url: string, schema: string): string {
+  const parsed = new URL(url);
+  parsed.searchParams.set('options', `-c search_path=${schema}`);
+  return parsed.toString();
 }
