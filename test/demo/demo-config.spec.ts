@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { NYLAS_CONNECT_ENTITIES, NYLAS_CONNECT_MIGRATIONS } from 'nestjs-nylas-connect';
+
 import { DemoConfigError, loadDemoConfig } from '../../src/config/demo-config.js';
 import { createDataSourceOptions, describeDatabase, InvalidDatabaseUrlError, parseDatabaseUrl } from '../../src/database/database-options.js';
 
@@ -140,8 +142,8 @@ describe('createDataSourceOptions', () => {
     const options = createDataSourceOptions('postgres://u:p@db:5432/app');
 
     expect(options).toMatchObject({ type: 'postgres', url: 'postgres://u:p@db:5432/app', synchronize: false });
-    expect(options.entities).toHaveLength(2);
-    expect(options.migrations).toHaveLength(1);
+    expect(options.entities).toEqual(NYLAS_CONNECT_ENTITIES);
+    expect(options.migrations).toEqual(NYLAS_CONNECT_MIGRATIONS);
   });
 
   test('uses mysql2 for mariadb URLs', () => {

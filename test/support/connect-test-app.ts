@@ -40,6 +40,7 @@ export async function createConnectTestApp(
   emulator: NylasEmulator,
   overrides: Partial<NylasConnectOptions> = {},
   database: DataSourceOptions = IN_MEMORY_SQLITE,
+  setup: { webhookPath?: string; beforeInit?: (app: INestApplication) => void } = {},
 ): Promise<ConnectTestApp> {
   const moduleRef = await Test.createTestingModule({
     imports: [
@@ -58,11 +59,13 @@ export async function createConnectTestApp(
         idTokenIssuer: emulator.issuer,
         requestTimeoutMs: 2000,
         ...overrides,
+        webhookPath: setup.webhookPath ?? false,
       }),
     ],
   }).compile();
   moduleRef.useLogger(false);
   const app = moduleRef.createNestApplication({ logger: false });
+  setup.beforeInit?.(app);
   await app.init();
   return {
     app,

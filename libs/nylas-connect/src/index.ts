@@ -6,7 +6,7 @@ export { NylasCallbackExceptionFilter } from './auth/nylas-callback-exception.fi
 export { NylasGrantRepository, normalizeEmail, type StoredGrantTokens } from './storage/nylas-grant.repository.js';
 export { TokenCipher, TokenDecryptionError, type TokenEncryptionOptions, type EncryptedValue } from './crypto/token-cipher.js';
 export { NYLAS_CONNECT_ENTITIES, NylasGrant, NylasPendingFlow, type NylasGrantStatus } from './entities/index.js';
-export { NYLAS_CONNECT_MIGRATIONS, CreateNylasConnectTables1764806400000 } from './migrations/index.js';
+export { NYLAS_CONNECT_MIGRATIONS, CreateNylasConnectTables1764806400000, AddGrantLifecycle1764892800000 } from './migrations/index.js';
 export { NYLAS_CONNECT_OPTIONS, NYLAS_STRATEGY_NAME, NYLAS_ERROR_QUERY_PARAM } from './nylas-connect.constants.js';
 export { NYLAS_CONNECT_MODULE_OPTIONS, DEFAULT_ROUTE_PATH } from './nylas-connect.module-definition.js';
 export {
@@ -22,3 +22,16 @@ export type { ConnectResult, GrantInfo } from './connect-result.js';
 export type { NylasConnection, StartFlowParams, StartedFlow } from './nylas-connection.js';
 export { createNylasCodeChallenge } from './oauth/pkce.js';
 export * from './errors/index.js';
+export { NYLAS_CLIENT } from './api/nylas-client.constants.js';
+export { InjectNylasClient } from './api/inject-nylas-client.decorator.js';
+export { createNylasClient, type NylasClient } from './api/nylas-client.provider.js';
+export { NylasGrantResolver, type ResolveGrantOptions } from './api/nylas-grant.resolver.js';
+export { GrantExpiredError, NylasApiRequestError } from './api/nylas-api-call.errors.js';
+export { NylasGrants } from './decorators/nylas-grants.decorator.js';
+export { NylasConnectionResult, isNylasConnection } from './decorators/nylas-connection-result.decorator.js';
+export type { NylasAuthenticatedRequest } from './decorators/nylas-authenticated-request.js';
+export { NylasGrantEvents, type NylasGrantEvent, type NylasGrantEventType } from './lifecycle/nylas-grant-events.js';
+export type { DisconnectOptions, DisconnectResult } from './lifecycle/grant-lifecycle.service.js';
+export { nylasWebhookRawBody } from './webhooks/nylas-webhook-raw-body.js';
+export { isValidNylasSignature } from './webhooks/webhook-signature.js';
+export { NylasWebhookEvent } from './entities/nylas-webhook-event.entity.js';

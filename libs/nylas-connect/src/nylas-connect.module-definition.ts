@@ -11,7 +11,7 @@ export const {
   ASYNC_OPTIONS_TYPE: NYLAS_CONNECT_ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<NylasConnectOptions>({ moduleName: 'NylasConnect' })
   .setClassMethodName('forRoot')
-  .setExtras<NylasConnectModuleExtras>({ isGlobal: false, routePath: DEFAULT_ROUTE_PATH }, (definition, extras) => ({
+  .setExtras<NylasConnectModuleExtras>({ isGlobal: false, routePath: DEFAULT_ROUTE_PATH, webhookPath: false }, (definition, extras) => ({
     ...definition,
     global: extras.isGlobal,
   }))

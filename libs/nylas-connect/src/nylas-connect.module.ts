@@ -1,6 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
+import { NYLAS_CLIENT } from './api/nylas-client.constants.js';
+import { nylasClientProvider } from './api/nylas-client.provider.js';
+import { NylasGrantResolver } from './api/nylas-grant.resolver.js';
 import { NylasAuthGuard } from './auth/nylas-auth.guard.js';
 import { NylasCallbackExceptionFilter } from './auth/nylas-callback-exception.filter.js';
 import { createNylasConnectController } from './auth/nylas-connect.controller.js';
@@ -13,13 +16,19 @@ import {
   NYLAS_CONNECT_OPTIONS_TYPE,
   NylasConnectConfigurableModule,
 } from './nylas-connect.module-definition.js';
-import type { NylasConnectOptions } from './nylas-connect.options.js';
+import type { NylasConnectModuleExtras, NylasConnectOptions } from './nylas-connect.options.js';
 import { NylasConnectService } from './nylas-connect.service.js';
 import { IdTokenVerifier } from './oauth/id-token.verifier.js';
 import { NylasTokenClient } from './oauth/nylas-token.client.js';
 import { resolveNylasConnectOptions } from './resolved-options.js';
 import { NylasFlowStore } from './storage/nylas-flow.store.js';
 import { NylasGrantRepository } from './storage/nylas-grant.repository.js';
+import { NylasGrantsClient } from './http/nylas-grants.client.js';
+import { AccessTokenService } from './lifecycle/access-token.service.js';
+import { GrantLifecycleService } from './lifecycle/grant-lifecycle.service.js';
+import { NylasGrantEvents } from './lifecycle/nylas-grant-events.js';
+import { createNylasWebhookController } from './webhooks/nylas-webhook.controller.js';
+import { NylasWebhookService } from './webhooks/nylas-webhook.service.js';
 
 /**
  * Nylas v3 hosted authentication for a Nest app: `forRoot(options)` or
@@ -43,21 +52,43 @@ import { NylasGrantRepository } from './storage/nylas-grant.repository.js';
     NylasStrategy,
     NylasAuthGuard,
     NylasCallbackExceptionFilter,
+    nylasClientProvider,
+    NylasGrantResolver,
+    AccessTokenService,
+    GrantLifecycleService,
+    NylasGrantEvents,
+    NylasGrantsClient,
+    NylasWebhookService,
   ],
-  exports: [NYLAS_CONNECT_OPTIONS, NylasConnectService, NylasGrantRepository, NylasStrategy, NylasAuthGuard, NylasCallbackExceptionFilter],
+  exports: [
+    NYLAS_CONNECT_OPTIONS,
+    NylasConnectService,
+    NylasGrantRepository,
+    NylasStrategy,
+    NylasAuthGuard,
+    NylasCallbackExceptionFilter,
+    NYLAS_CLIENT,
+    NylasGrantResolver,
+    NylasGrantEvents,
+  ],
 })
 export class NylasConnectModule extends NylasConnectConfigurableModule {
   static override forRoot(options: typeof NYLAS_CONNECT_OPTIONS_TYPE): DynamicModule {
-    return withController(super.forRoot(options), options.routePath);
+    return withControllers(super.forRoot(options), options);
   }
 
   static override forRootAsync(options: typeof NYLAS_CONNECT_ASYNC_OPTIONS_TYPE): DynamicModule {
-    return withController(super.forRootAsync(options), options.routePath);
+    return withControllers(super.forRootAsync(options), options);
   }
 }
 
-function withController(definition: DynamicModule, routePath: string | false | undefined): DynamicModule {
-  if (routePath === false) return definition;
-  const path = (routePath ?? 'auth/nylas').replace(/^\/+|\/+$/g, '');
-  return { ...definition, controllers: [...(definition.controllers ?? []), createNylasConnectController(path)] };
+function withControllers(definition: DynamicModule, extras: NylasConnectModuleExtras): DynamicModule {
+  const controllers = [...(definition.controllers ?? [])];
+  if (extras.routePath !== false) controllers.push(createNylasConnectController(trimSlashes(extras.routePath ?? 'auth/nylas')));
+  if (extras.webhookPath) controllers.push(createNylasWebhookController(trimSlashes(extras.webhookPath)));
+  return { ...definition, controllers };
+}
+
+function trimSlashes(path: string): string {
+  return path.replace(/^\/+|\/+$/g, '');
 }

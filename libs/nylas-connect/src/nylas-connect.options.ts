@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 
 import type { TokenEncryptionOptions } from './crypto/token-cipher.js';
+import type { NylasGrantEvent } from './lifecycle/nylas-grant-events.js';
 
 /** Providers that Nylas v3 hosted authentication accepts in the `provider` query parameter. */
 export type NylasProvider = 'google' | 'microsoft' | 'imap' | 'icloud' | 'yahoo' | 'ews' | 'zoom';
@@ -76,6 +77,18 @@ export interface NylasConnectOptions {
    */
   jwksUri?: string;
 
+  /** How long before expiry `getAccessToken()` refreshes an access token, in seconds. Default: 300. */
+  refreshMarginSeconds?: number;
+
+  /**
+   * Called for every change to a linked grant (webhook, failed refresh, sync), after it is stored.
+   * `NylasGrantEvents.events$` carries the same events. Errors it throws are logged.
+   */
+  onGrantEvent?: (event: NylasGrantEvent) => void | Promise<void>;
+
+  /** Secret of the Nylas webhook, to verify `x-nylas-signature`. Required when `webhookPath` is set. */
+  webhookSecret?: string;
+
   /** Timeout of one request to the Nylas token endpoint. Default: 10000. */
   requestTimeoutMs?: number;
 
@@ -114,4 +127,11 @@ export interface NylasConnectModuleExtras {
    * routes. Default: `auth/nylas`.
    */
   routePath?: string | false;
+
+  /**
+   * Path of the Nylas webhook controller (`GET` answers the challenge, `POST` receives events),
+   * or `false` for none. It needs the `webhookSecret` option and `nylasWebhookRawBody()` mounted
+   * on the same path before Nest's body parser. Default: `false`.
+   */
+  webhookPath?: string | false;
 }

@@ -21,6 +21,9 @@ import type { ResolvedNylasConnectOptions } from './resolved-options.js';
 import { NylasFlowStore } from './storage/nylas-flow.store.js';
 import { NylasGrantRepository } from './storage/nylas-grant.repository.js';
 import type { NylasPendingFlow } from './entities/nylas-pending-flow.entity.js';
+import type { NylasGrant } from './entities/nylas-grant.entity.js';
+import { AccessTokenService } from './lifecycle/access-token.service.js';
+import { GrantLifecycleService, type DisconnectOptions, type DisconnectResult } from './lifecycle/grant-lifecycle.service.js';
 
 const MAX_USER_ID_LENGTH = 255;
 const MAX_LOGIN_HINT_LENGTH = 320;
@@ -49,7 +52,28 @@ export class NylasConnectService {
     private readonly tokenClient: NylasTokenClient,
     private readonly idTokenVerifier: IdTokenVerifier,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly accessTokens: AccessTokenService,
+    private readonly lifecycle: GrantLifecycleService,
   ) {}
+
+  /**
+   * Returns a valid access token for a linked grant, refreshing it ahead of expiry. Needs the
+   * `tokenEncryption` option, since tokens are stored only encrypted; without it, call Nylas
+   * with the API key and the grant id instead.
+   */
+  getAccessToken(grantId: string): Promise<string> {
+    return this.accessTokens.getAccessToken(grantId);
+  }
+
+  /** Revokes the grant's token, optionally deletes the grant at Nylas, and removes the user's link. */
+  disconnect(userId: string, grantId: string, options?: DisconnectOptions): Promise<DisconnectResult> {
+    return this.lifecycle.disconnect(userId, grantId, options);
+  }
+
+  /** Copies the grant's status, email and scope from Nylas, and reports a grant that became invalid. */
+  syncGrant(grantId: string): Promise<NylasGrant> {
+    return this.lifecycle.syncGrant(grantId);
+  }
 
   /** Starts a flow for a user and returns the Nylas authorization URL to redirect the browser to. */
   async getAuthUrl(params: StartFlowParams): Promise<string> {

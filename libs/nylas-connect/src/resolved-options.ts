@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 
 import { TokenCipher } from './crypto/token-cipher.js';
+import type { NylasGrantEvent } from './lifecycle/nylas-grant-events.js';
 import {
   NYLAS_PROVIDERS,
   type GrantConflictPolicy,
@@ -29,6 +30,9 @@ export interface ResolvedNylasConnectOptions {
   failureRedirect: string;
   grantConflictPolicy: GrantConflictPolicy;
   resolveUserId: ResolveUserId;
+  refreshMarginSeconds: number;
+  onGrantEvent?: (event: NylasGrantEvent) => void | Promise<void>;
+  webhookSecret?: string;
   /** Encrypts stored tokens; null when no key is configured, so no token is stored. */
   tokenCipher: TokenCipher | null;
 }
@@ -122,6 +126,12 @@ export function resolveNylasConnectOptions(options: NylasConnectOptions): Resolv
   if (options.grantConflictPolicy !== undefined && options.grantConflictPolicy !== 'reject' && options.grantConflictPolicy !== 'transfer') {
     throw new InvalidNylasConnectOptionError('grantConflictPolicy', `must be "reject" or "transfer", got "${String(options.grantConflictPolicy)}".`);
   }
+  if (options.onGrantEvent !== undefined && typeof options.onGrantEvent !== 'function') {
+    throw new InvalidNylasConnectOptionError('onGrantEvent', 'must be a function of the event.');
+  }
+  if (options.webhookSecret !== undefined && (typeof options.webhookSecret !== 'string' || options.webhookSecret === '')) {
+    throw new InvalidNylasConnectOptionError('webhookSecret', 'must be a non-empty string.');
+  }
   if (options.resolveUserId !== undefined && typeof options.resolveUserId !== 'function') {
     throw new InvalidNylasConnectOptionError('resolveUserId', 'must be a function of the request.');
   }
@@ -159,6 +169,9 @@ export function resolveNylasConnectOptions(options: NylasConnectOptions): Resolv
     failureRedirect: localPath('failureRedirect', options.failureRedirect),
     grantConflictPolicy: options.grantConflictPolicy ?? 'reject',
     resolveUserId: options.resolveUserId ?? defaultResolveUserId,
+    refreshMarginSeconds: positiveNumber('refreshMarginSeconds', options.refreshMarginSeconds, 300),
+    onGrantEvent: options.onGrantEvent,
+    webhookSecret: options.webhookSecret,
     tokenCipher,
   };
 }

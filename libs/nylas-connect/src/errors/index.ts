@@ -4,3 +4,5 @@ export * from './callback.errors.js';
 export * from './start.errors.js';
 export * from './nylas-api.errors.js';
 export * from './storage.errors.js';
+export * from './grant.errors.js';
+export * from './webhook.errors.js';

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Not, IsNull, type EntityManager, type Repository } from 'typeorm';
+import { IsNull, LessThan, Not, type EntityManager, type Repository } from 'typeorm';
 
 import type { TokenCipher } from '../crypto/token-cipher.js';
-import { NylasGrant } from '../entities/nylas-grant.entity.js';
+import { NylasGrant, type NylasGrantStatus } from '../entities/nylas-grant.entity.js';
 import { GrantLinkedToOtherUserError } from '../errors/storage.errors.js';
 import { NYLAS_CONNECT_OPTIONS } from '../nylas-connect.constants.js';
 import type { GrantConflictPolicy } from '../nylas-connect.options.js';
@@ -101,6 +101,73 @@ export class NylasGrantRepository {
       refreshToken,
       accessTokenExpiresAt: row.accessTokenExpiresAt,
     };
+  }
+
+  /**
+   * Takes the right to refresh the grant's token for `leaseMs`, and returns whether this caller
+   * got it. One conditional UPDATE decides, so across instances only one refreshes at a time.
+   */
+  async acquireRefreshLease(grantId: string, now: number, leaseMs: number): Promise<boolean> {
+    const result = await this.grants
+      .createQueryBuilder()
+      .update(NylasGrant)
+      .set({ refreshLeaseUntil: now + leaseMs })
+      .where('grant_id = :grantId', { grantId })
+      .andWhere('(refresh_lease_until IS NULL OR refresh_lease_until < :now)', { now })
+      .execute();
+    return result.affected === 1;
+  }
+
+  /** Gives up a refresh lease without changing the tokens. */
+  async releaseRefreshLease(grantId: string): Promise<void> {
+    await this.grants.update({ grantId }, { refreshLeaseUntil: null });
+  }
+
+  /** Stores the tokens of a refresh and gives up the lease in the same statement. */
+  async storeRefreshedTokens(
+    grantId: string,
+    tokens: { accessToken: string; refreshToken?: string; accessTokenExpiresAt: number },
+    now: number,
+  ): Promise<void> {
+    await this.grants.update(
+      { grantId },
+      {
+        ...this.encryptTokens(grantId, tokens.accessToken, tokens.refreshToken),
+        accessTokenExpiresAt: tokens.accessTokenExpiresAt,
+        refreshLeaseUntil: null,
+        updatedAt: now,
+      },
+    );
+  }
+
+  /** Sets a grant's status, and returns the grant as it was before, or null when it is not linked. */
+  async setStatus(grantId: string, status: NylasGrantStatus, now: number, manager?: EntityManager): Promise<NylasGrant | null> {
+    const repository = manager ? manager.getRepository(NylasGrant) : this.grants;
+    const existing = await repository.findOneBy({ grantId });
+    if (!existing) return null;
+    await repository.update({ grantId }, { status, updatedAt: now, refreshLeaseUntil: null });
+    return existing;
+  }
+
+  /** Copies status, email and scope from Nylas's copy of the grant; returns the row before, or null. */
+  async updateFromNylas(grantId: string, details: { status: NylasGrantStatus; email?: string; scope?: string }, now: number): Promise<NylasGrant | null> {
+    const existing = await this.grants.findOneBy({ grantId });
+    if (!existing) return null;
+    const email = details.email ?? existing.email;
+    await this.grants.update(
+      { grantId },
+      { status: details.status, email, emailNormalized: normalizeEmail(email), scope: details.scope ?? existing.scope, updatedAt: now },
+    );
+    return existing;
+  }
+
+  /** Removes a grant's link whoever it belongs to, and returns the removed row, or null. */
+  async removeByGrantId(grantId: string, manager?: EntityManager): Promise<NylasGrant | null> {
+    const repository = manager ? manager.getRepository(NylasGrant) : this.grants;
+    const existing = await repository.findOneBy({ grantId });
+    if (!existing) return null;
+    await repository.delete({ grantId });
+    return existing;
   }
 
   /**
