@@ -15,6 +15,9 @@ import { PageModule } from './page/page.module.js';
 import { SessionModule } from './session/session.module.js';
 import { SessionUserMiddleware } from './session/session-user.middleware.js';
 
+/** Path of the Nylas webhook route; `main.ts` mounts the raw-body reader on it. */
+export const WEBHOOK_PATH = '/webhooks/nylas';
+
 /** Changes beyond the `DemoConfig`, for tests. */
 export interface AppModuleOverrides {
   /** Applied last to the nylas-connect options, for example a short `stateTtlMs` or `requestTimeoutMs`. */
@@ -46,6 +49,7 @@ export function createAppModule(config: DemoConfig, overrides: AppModuleOverride
       TypeOrmModule.forRoot({ ...createDataSourceOptions(config.databaseUrl), migrationsRun: true }),
       NylasConnectModule.forRootAsync({
         isGlobal: true,
+        webhookPath: config.webhookSecret ? WEBHOOK_PATH : false,
         imports: [NylasEndpointModule],
         inject: [DEMO_CONFIG, NYLAS_ENDPOINT],
         useFactory: (demoConfig: DemoConfig, endpoint: NylasEndpoint) => createNylasConnectOptions(demoConfig, endpoint, overrides.nylas),

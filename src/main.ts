@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 
+import { prepareDemoApp } from './app-setup.js';
 import { createAppModule } from './app.module.js';
 import { DemoConfigError, loadDemoConfig, type DemoConfig } from './config/demo-config.js';
 import { describeDatabase } from './database/database-options.js';
@@ -30,6 +31,7 @@ async function bootstrap(config: DemoConfig): Promise<void> {
   warnAboutConfig(config);
 
   const app = await NestFactory.create(createAppModule(config));
+  prepareDemoApp(app, config);
   // SIGINT and SIGTERM close the HTTP server, the database and the local emulator before exit.
   app.enableShutdownHooks();
   try {

@@ -55,6 +55,13 @@ export interface DemoConfig {
     secureCookie: boolean;
   };
   nylas: NylasTarget;
+  /** Keys for stored tokens, from `TOKEN_ENCRYPTION_KEYS`; without them no token is stored. */
+  tokenEncryption?: { currentKeyId: string; keys: Record<string, string> };
+  /**
+   * Secret of the Nylas webhook at `/webhooks/nylas`, from `NYLAS_WEBHOOK_SECRET`. With the
+   * emulator and no secret set, a random one is made and the demo registers its own webhook.
+   */
+  webhookSecret?: string;
 }
 
 /** Thrown when environment variables are missing or malformed; the message lists each problem. */
@@ -80,6 +87,9 @@ type Env = Record<string, string | undefined>;
  *   Without `NYLAS_API_KEY` the demo starts the local emulator, on `EMULATOR_PORT` (default: a
  *   free port), with `NYLAS_CLIENT_ID` or `demo-client-id` as client id.
  * - `SESSION_SECRET`: at least 32 characters; random per process when unset.
+ * - `TOKEN_ENCRYPTION_KEYS`: `id:base64key,...`, each key 32 bytes; the first encrypts. When set,
+ *   tokens are stored encrypted and refreshed (`accessType: 'offline'`).
+ * - `NYLAS_WEBHOOK_SECRET`: the webhook secret from the Nylas Dashboard.
  */
 export function loadDemoConfig(env: Env = process.env): DemoConfig {
   const problems: string[] = [];
@@ -94,8 +104,11 @@ export function loadDemoConfig(env: Env = process.env): DemoConfig {
   const nylas = readNylasTarget(env, callbackUri, problems);
   const session = readSession(env, callbackUri, problems);
 
+  const tokenEncryption = readTokenEncryptionKeys(env, problems);
+  const webhookSecret = readString(env, 'NYLAS_WEBHOOK_SECRET') ?? (nylas.mode === 'emulator' ? randomBytes(24).toString('base64url') : undefined);
+
   if (problems.length > 0) throw new DemoConfigError(problems);
-  return { host, port, databaseUrl, session, nylas };
+  return { host, port, databaseUrl, session, nylas, tokenEncryption, webhookSecret };
 }
 
 function readNylasTarget(env: Env, callbackUri: string, problems: string[]): NylasTarget {
@@ -141,6 +154,23 @@ function readSession(env: Env, callbackUri: string, problems: string[]): DemoCon
     );
   }
   return { secret, secretGenerated: false, secureCookie };
+}
+
+/** Reads `TOKEN_ENCRYPTION_KEYS` (`id:base64key,...`); the first key is the one that encrypts. */
+function readTokenEncryptionKeys(env: Env, problems: string[]): DemoConfig['tokenEncryption'] {
+  const raw = readString(env, 'TOKEN_ENCRYPTION_KEYS');
+  if (raw === undefined) return undefined;
+
+  const keys: Record<string, string> = {};
+  for (const entry of raw.split(',')) {
+    const [id, key, extra] = entry.trim().split(':');
+    if (!id || !key || extra !== undefined || Buffer.from(key, 'base64').length !== 32) {
+      problems.push('TOKEN_ENCRYPTION_KEYS must be a comma-separated list of id:key, each key 32 bytes in base64 (openssl rand -base64 32).');
+      return undefined;
+    }
+    keys[id] = key;
+  }
+  return { currentKeyId: Object.keys(keys)[0], keys };
 }
 
 /** Returns the trimmed value, or undefined when the variable is unset or blank. */

@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, Header, HttpCode, Logger, Param, UseGuards } from '@nestjs/common';
-import { GrantNotFoundError, NylasGrantRepository } from 'nestjs-nylas-connect';
+import { GrantNotFoundError, NylasConnectService, NylasGrantRepository } from 'nestjs-nylas-connect';
 
 import { CurrentUser } from '../session/current-user.decorator.js';
 import type { DemoUser } from '../session/demo-user.js';
@@ -12,7 +12,10 @@ import { toGrantView, type GrantView } from './grant-view.js';
 export class GrantsController {
   private readonly logger = new Logger('Grants');
 
-  constructor(private readonly grants: NylasGrantRepository) {}
+  constructor(
+    private readonly grants: NylasGrantRepository,
+    private readonly connect: NylasConnectService,
+  ) {}
 
   @Get()
   @Header('Cache-Control', 'no-store')
@@ -22,15 +25,16 @@ export class GrantsController {
   }
 
   /**
-   * Unlinks one of the user's grants. Another user's grant gets 404 like an unknown one, so the
-   * response does not reveal which grant ids exist.
-   * NOTE: this removes only the link in this app; the grant stays valid at Nylas.
+   * Disconnects one of the user's grants: revokes its stored token at Nylas, then removes the
+   * link. Another user's grant gets 404 like an unknown one, so the response does not reveal
+   * which grant ids exist. The grant itself stays at Nylas (no `deleteGrant`), because other
+   * apps of the same Nylas application may use it.
    */
   @Delete(':grantId')
   @HttpCode(204)
   async unlink(@CurrentUser() user: DemoUser, @Param('grantId') grantId: string): Promise<void> {
-    const removed = await this.grants.unlinkForUser(user.id, grantId);
-    if (!removed) throw new GrantNotFoundError(grantId);
-    this.logger.log(`User ${user.id} unlinked grant ${grantId}`);
+    const result = await this.connect.disconnect(user.id, grantId);
+    if (!result.unlinked) throw new GrantNotFoundError(grantId);
+    this.logger.log(`User ${user.id} disconnected grant ${grantId}`);
   }
 }

@@ -22,6 +22,10 @@ export function createNylasConnectOptions(
     idTokenIssuer: endpoint.idTokenIssuer,
     successRedirect: '/',
     failureRedirect: '/',
+    tokenEncryption: config.tokenEncryption,
+    // A refresh token is only worth asking for when it can be stored.
+    accessType: config.tokenEncryption ? 'offline' : 'online',
+    webhookSecret: config.webhookSecret,
     ...overrides,
   };
 }

@@ -7,6 +7,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NylasEmulator } from 'nylas-emulator';
 import request from 'supertest';
 
+import { prepareDemoApp } from '../../src/app-setup.js';
 import { createAppModule, type AppModuleOverrides } from '../../src/app.module.js';
 import type { DemoConfig } from '../../src/config/demo-config.js';
 
@@ -53,6 +54,7 @@ export function emulatorBackedConfig(emulator: NylasEmulator): DemoConfig {
 /** Starts the demo app on 127.0.0.1 and a free port. */
 export async function startDemoApp(config: DemoConfig, overrides: AppModuleOverrides = {}): Promise<DemoTestApp> {
   const app = await NestFactory.create(createAppModule(config, overrides), { logger: ['error'] });
+  prepareDemoApp(app, config);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   return { app, baseUrl: `http://127.0.0.1:${port}`, close: () => app.close() };

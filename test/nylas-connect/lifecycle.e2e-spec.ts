@@ -195,6 +195,15 @@ describe('grant lifecycle', () => {
       expect((await ctx.service.disconnect('alice', grantId)).unlinked).toBe(true);
     });
 
+    it('still unlinks when the token key is gone', async () => {
+      const before = await app(OFFLINE);
+      const grantId = await connect(before);
+      const withOtherKey = await app({ tokenEncryption: { currentKeyId: 'k9', keys: { k9: randomBytes(32).toString('base64') } } });
+
+      expect((await errorOf(withOtherKey.service.getAccessToken(grantId))).code).toBe('stored_token_unreadable');
+      expect(await withOtherKey.service.disconnect('alice', grantId)).toEqual({ unlinked: true, tokensRevoked: false, grantDeleted: false });
+    });
+
     it('never disconnects another user’s grant', async () => {
       const ctx = await app(OFFLINE);
       const grantId = await connect(ctx);

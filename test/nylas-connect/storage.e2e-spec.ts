@@ -157,7 +157,7 @@ describe('grant storage', () => {
       await ctx.dataSource.query(
         `UPDATE nylas_grants SET access_token_ciphertext = (SELECT c FROM (SELECT access_token_ciphertext AS c FROM nylas_grants WHERE grant_id = '${first.grantId}') AS copied) WHERE grant_id = '${second.grantId}'`,
       );
-      await expect(ctx.grants.readTokens(second.grantId)).rejects.toThrow(/could not be decrypted/);
+      await expect(ctx.grants.readTokens(second.grantId)).rejects.toMatchObject({ code: 'stored_token_unreadable' });
     });
 
     it('reads old rows after a key rotation and re-encrypts them under the new key', async () => {

@@ -43,3 +43,18 @@ export class DisconnectIncompleteError extends NylasConnectError {
     super('disconnect_incomplete', `Nylas failed while ${step}; the mailbox is still connected. Retry the disconnect.`, 502, options);
   }
 }
+
+/** A stored token cannot be decrypted: its key id is no longer in `tokenEncryption.keys`, or the row was altered. */
+export class StoredTokenUnreadableError extends NylasConnectError {
+  constructor(
+    readonly grantId: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      'stored_token_unreadable',
+      'The stored token of this grant cannot be decrypted. Add its key back to tokenEncryption.keys, or have the user connect the mailbox again.',
+      500,
+      options,
+    );
+  }
+}

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 
-import { DisconnectIncompleteError } from '../errors/grant.errors.js';
+import { DisconnectIncompleteError, StoredTokenUnreadableError } from '../errors/grant.errors.js';
 import { NylasConnectError } from '../errors/nylas-connect.error.js';
 import { GrantNotFoundError } from '../errors/storage.errors.js';
 import { NylasGrantsClient } from '../http/nylas-grants.client.js';
@@ -72,7 +72,11 @@ export class GrantLifecycleService {
   }
 
   private async revokeStoredToken(grant: NylasGrant): Promise<boolean> {
-    const tokens = await this.grants.readTokens(grant.grantId);
+    const tokens = await this.grants.readTokens(grant.grantId).catch((error: unknown) => {
+      // A token nobody can decrypt cannot be revoked either; the link still goes, as asked.
+      if (error instanceof StoredTokenUnreadableError) return null;
+      throw error;
+    });
     if (!tokens) return false;
     try {
       // Revoking the access token also revokes the refresh token issued with it.

@@ -2,8 +2,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, LessThan, Not, type EntityManager, type Repository } from 'typeorm';
 
-import type { TokenCipher } from '../crypto/token-cipher.js';
+import { TokenDecryptionError, type TokenCipher } from '../crypto/token-cipher.js';
 import { NylasGrant, type NylasGrantStatus } from '../entities/nylas-grant.entity.js';
+import { StoredTokenUnreadableError } from '../errors/grant.errors.js';
 import { GrantLinkedToOtherUserError } from '../errors/storage.errors.js';
 import { NYLAS_CONNECT_OPTIONS } from '../nylas-connect.constants.js';
 import type { GrantConflictPolicy } from '../nylas-connect.options.js';
@@ -82,7 +83,8 @@ export class NylasGrantRepository {
 
   /**
    * Returns the decrypted tokens of a grant, or null when none are stored (no encryption key is
-   * configured, or the grant is unknown).
+   * configured, or the grant is unknown). Throws `StoredTokenUnreadableError` when the key that
+   * wrote them is no longer configured.
    */
   async readTokens(grantId: string): Promise<StoredGrantTokens | null> {
     if (!this.cipher) return null;
@@ -92,15 +94,13 @@ export class NylasGrantRepository {
     });
     if (!row?.tokenKeyId || !row.accessTokenCiphertext) return null;
 
-    const keyId = row.tokenKeyId;
-    const refreshToken = row.refreshTokenCiphertext
-      ? this.cipher.decrypt({ keyId, ciphertext: row.refreshTokenCiphertext }, tokenContext(grantId, REFRESH_TOKEN_CONTEXT))
-      : undefined;
-    return {
-      accessToken: this.cipher.decrypt({ keyId, ciphertext: row.accessTokenCiphertext }, tokenContext(grantId, ACCESS_TOKEN_CONTEXT)),
-      refreshToken,
-      accessTokenExpiresAt: row.accessTokenExpiresAt,
-    };
+    try {
+      return { ...this.decryptRow(row), accessTokenExpiresAt: row.accessTokenExpiresAt };
+    } catch (error) {
+      if (!(error instanceof TokenDecryptionError)) throw error;
+      this.logger.error(`Stored tokens of grant ${grantId} cannot be decrypted with key ${row.tokenKeyId}`);
+      throw new StoredTokenUnreadableError(grantId, { cause: error });
+    }
   }
 
   /**
