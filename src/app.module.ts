@@ -2,6 +2,7 @@ import { Inject, Module, type DynamicModule, type MiddlewareConsumer, type NestM
 import { TypeOrmModule } from '@nestjs/typeorm';
 import cookieParser from 'cookie-parser';
 import { NylasConnectModule, type NylasConnectOptions } from 'nestjs-nylas-connect';
+import type { Logger as TypeOrmLogger } from 'typeorm';
 
 import type { DemoConfig } from './config/demo-config.js';
 import { DEMO_CONFIG, DemoConfigModule } from './config/demo-config.module.js';
@@ -22,6 +23,14 @@ export const WEBHOOK_PATH = '/webhooks/nylas';
 export interface AppModuleOverrides {
   /** Applied last to the nylas-connect options, for example a short `stateTtlMs` or `requestTimeoutMs`. */
   nylas?: Partial<NylasConnectOptions>;
+  /**
+   * More modules for the root module. `main.ts` adds the rate limiter here rather than this file
+   * importing it, because @nestjs/throttler 6 is CommonJS on top of ESM-only Nest 12: Node 20.19+
+   * loads it through require(esm), but Jest on Node 20 cannot, so in-process tests run without it.
+   */
+  imports?: DynamicModule[];
+  /** TypeORM logger of the app's data source, for example one that counts queries (the benchmark's). */
+  typeormLogger?: TypeOrmLogger;
 }
 
 /**
@@ -46,7 +55,7 @@ export function createAppModule(config: DemoConfig, overrides: AppModuleOverride
     module: AppModule,
     imports: [
       DemoConfigModule.forRoot(config),
-      TypeOrmModule.forRoot({ ...createDataSourceOptions(config.databaseUrl), migrationsRun: true }),
+      TypeOrmModule.forRoot({ ...createDataSourceOptions(config.databaseUrl), migrationsRun: true, logger: overrides.typeormLogger }),
       NylasConnectModule.forRootAsync({
         isGlobal: true,
         webhookPath: config.webhookSecret ? WEBHOOK_PATH : false,
@@ -54,6 +63,7 @@ export function createAppModule(config: DemoConfig, overrides: AppModuleOverride
         inject: [DEMO_CONFIG, NYLAS_ENDPOINT],
         useFactory: (demoConfig: DemoConfig, endpoint: NylasEndpoint) => createNylasConnectOptions(demoConfig, endpoint, overrides.nylas),
       }),
+      ...(overrides.imports ?? []),
       SessionModule,
       GrantsModule,
       PageModule,

@@ -7,6 +7,7 @@ import { prepareDemoApp } from './app-setup.js';
 import { createAppModule } from './app.module.js';
 import { DemoConfigError, loadDemoConfig, type DemoConfig } from './config/demo-config.js';
 import { describeDatabase } from './database/database-options.js';
+import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 
 const logger = new Logger('Demo');
 
@@ -30,7 +31,7 @@ function warnAboutConfig(config: DemoConfig): void {
 async function bootstrap(config: DemoConfig): Promise<void> {
   warnAboutConfig(config);
 
-  const app = await NestFactory.create(createAppModule(config));
+  const app = await NestFactory.create(createAppModule(config, { imports: [RateLimitModule.forRoot(config.rateLimit)] }));
   prepareDemoApp(app, config);
   // SIGINT and SIGTERM close the HTTP server, the database and the local emulator before exit.
   app.enableShutdownHooks();

@@ -11,6 +11,9 @@ export const DEFAULT_EMULATOR_CLIENT_ID = 'demo-client-id';
 export const DEFAULT_DATABASE_URL = 'sqlite:data/demo.sqlite';
 export const DEFAULT_PORT = 3000;
 
+/** Requests per client IP per minute to the start and callback routes: a person needs a few. */
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 30;
+
 /** Loopback only, so that a demo started on a laptop is not reachable from the network. */
 export const DEFAULT_HOST = '127.0.0.1';
 
@@ -55,6 +58,11 @@ export interface DemoConfig {
     secureCookie: boolean;
   };
   nylas: NylasTarget;
+  /**
+   * Requests allowed per client IP to the start and callback routes in each window, from
+   * `RATE_LIMIT_PER_MINUTE` (default 30; 0 turns the limit off). Undefined means no limit.
+   */
+  rateLimit?: { limit: number; windowMs: number };
   /** Keys for stored tokens, from `TOKEN_ENCRYPTION_KEYS`; without them no token is stored. */
   tokenEncryption?: { currentKeyId: string; keys: Record<string, string> };
   /**
@@ -90,6 +98,8 @@ type Env = Record<string, string | undefined>;
  * - `TOKEN_ENCRYPTION_KEYS`: `id:base64key,...`, each key 32 bytes; the first encrypts. When set,
  *   tokens are stored encrypted and refreshed (`accessType: 'offline'`).
  * - `NYLAS_WEBHOOK_SECRET`: the webhook secret from the Nylas Dashboard.
+ * - `RATE_LIMIT_PER_MINUTE` (default 30): requests per client IP per minute to the start and
+ *   callback routes; 0 turns the limit off.
  */
 export function loadDemoConfig(env: Env = process.env): DemoConfig {
   const problems: string[] = [];
@@ -105,10 +115,12 @@ export function loadDemoConfig(env: Env = process.env): DemoConfig {
   const session = readSession(env, callbackUri, problems);
 
   const tokenEncryption = readTokenEncryptionKeys(env, problems);
+  const perMinute = readCount(env, 'RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMIT_PER_MINUTE, problems);
+  const rateLimit = perMinute === 0 ? undefined : { limit: perMinute, windowMs: 60_000 };
   const webhookSecret = readString(env, 'NYLAS_WEBHOOK_SECRET') ?? (nylas.mode === 'emulator' ? randomBytes(24).toString('base64url') : undefined);
 
   if (problems.length > 0) throw new DemoConfigError(problems);
-  return { host, port, databaseUrl, session, nylas, tokenEncryption, webhookSecret };
+  return { host, port, databaseUrl, session, nylas, rateLimit, tokenEncryption, webhookSecret };
 }
 
 function readNylasTarget(env: Env, callbackUri: string, problems: string[]): NylasTarget {
@@ -171,6 +183,16 @@ function readTokenEncryptionKeys(env: Env, problems: string[]): DemoConfig['toke
     keys[id] = key;
   }
   return { currentKeyId: Object.keys(keys)[0], keys };
+}
+
+function readCount(env: Env, name: string, fallback: number, problems: string[]): number {
+  const raw = readString(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d{1,9}$/.test(raw)) {
+    problems.push(`${name} must be a whole number, got "${raw}".`);
+    return fallback;
+  }
+  return Number(raw);
 }
 
 /** Returns the trimmed value, or undefined when the variable is unset or blank. */

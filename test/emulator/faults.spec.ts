@@ -179,6 +179,7 @@ describe('control API', () => {
       grants: 0,
       codesIssued: 0,
       faultsServed: 0,
+      webhooks: { delivered: 0, failed: 0, retried: 0 },
     });
   });
 
@@ -223,6 +224,7 @@ describe('stats', () => {
       grants: 2,
       codesIssued: 2,
       faultsServed: 0,
+      webhooks: { delivered: 0, failed: 0, retried: 0 },
     });
   });
 });

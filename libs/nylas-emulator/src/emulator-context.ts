@@ -6,6 +6,8 @@ import { GrantStore } from './grant-store.js';
 import type { IdTokenSigner } from './id-token-signer.js';
 import { StatsCounter, type EmulatorStats } from './stats.js';
 import { TokenStore } from './token-store.js';
+import { WebhookDispatcher } from './webhook-dispatcher.js';
+import { WebhookRegistry } from './webhook-registry.js';
 
 /** Everything that route handlers share: registered clients, issued state, settings and counters. */
 export interface EmulatorContext {
@@ -15,12 +17,16 @@ export interface EmulatorContext {
   readonly tokens: TokenStore;
   readonly faults: FaultTable;
   readonly stats: StatsCounter;
+  readonly webhooks: WebhookRegistry;
+  readonly webhookDispatcher: WebhookDispatcher;
   readonly signer: IdTokenSigner;
   readonly issuer: string;
   readonly codeTtlMs: number;
   readonly accessTokenTtlSeconds: number;
+  /** Time limit of one webhook delivery attempt in milliseconds. */
+  readonly webhookTimeoutMs: number;
   readonly log: (line: string) => void;
-  /** Aborted when the emulator closes, so that injected delays stop waiting. */
+  /** Aborted when the emulator closes, so that injected delays, webhook handshakes and webhook retries stop waiting. */
   readonly closing: AbortSignal;
 }
 
@@ -40,24 +46,44 @@ export interface EmulatorSettings {
   issuer: string;
   codeTtlMs: number;
   accessTokenTtlSeconds: number;
+  webhookTimeoutMs: number;
+  /** Waits before each retry of a failed webhook delivery in milliseconds. */
+  webhookRetryDelaysMs: readonly number[];
   log: (line: string) => void;
   closing: AbortSignal;
 }
 
 export function createEmulatorContext(settings: EmulatorSettings): EmulatorContext {
+  const { webhookRetryDelaysMs, ...shared } = settings;
+  const stats = new StatsCounter();
+  const webhooks = new WebhookRegistry();
+  const webhookDispatcher = new WebhookDispatcher({
+    registry: webhooks,
+    stats,
+    log: settings.log,
+    timeoutMs: settings.webhookTimeoutMs,
+    retryDelaysMs: webhookRetryDelaysMs,
+    closing: settings.closing,
+  });
   return {
-    ...settings,
+    ...shared,
     clients: new ClientRegistry(),
     grants: new GrantStore(),
     codes: new CodeStore(),
     tokens: new TokenStore(),
     faults: new FaultTable(),
-    stats: new StatsCounter(),
+    stats,
+    webhooks,
+    webhookDispatcher,
   };
 }
 
-/** Clears codes, tokens, grants, faults and counters, but keeps registered clients and the signing key. */
+/**
+ * Clears codes, tokens, grants, faults and counters, and stops and clears webhook deliveries.
+ * Registered clients, registered webhooks and the signing key stay.
+ */
 export function resetEmulatorContext(emulator: EmulatorContext): void {
+  emulator.webhookDispatcher.cancelAll();
   emulator.codes.clear();
   emulator.tokens.clear();
   emulator.grants.clear();

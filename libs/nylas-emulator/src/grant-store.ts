@@ -28,6 +28,12 @@ export interface GrantAuthentication {
   credentialId?: string;
 }
 
+/** The grant after a consent step, and whether the step created it or re-authenticated an existing one. */
+export interface GrantAuthenticationResult {
+  grant: GrantRecord;
+  created: boolean;
+}
+
 /**
  * Grants, one per email address per client id, because Nylas re-authenticates the existing grant
  * when a mailbox that already has one connects again, and returns the same grant id.
@@ -38,12 +44,12 @@ export class GrantStore {
   private readonly grantIdsByMailbox = new Map<string, string>();
 
   /** Creates the grant for a mailbox or re-authenticates the existing one, and returns it. */
-  authenticate(authentication: GrantAuthentication, now: number): GrantRecord {
+  authenticate(authentication: GrantAuthentication, now: number): GrantAuthenticationResult {
     const mailboxKey = toMailboxKey(authentication.clientId, authentication.email);
     const existingId = this.grantIdsByMailbox.get(mailboxKey);
     const existing = existingId === undefined ? undefined : this.grantsById.get(existingId);
     if (existing) {
-      return reauthenticate(existing, authentication, now);
+      return { grant: reauthenticate(existing, authentication, now), created: false };
     }
 
     const grant: GrantRecord = {
@@ -62,7 +68,7 @@ export class GrantStore {
     };
     this.grantsById.set(grant.id, grant);
     this.grantIdsByMailbox.set(mailboxKey, grant.id);
-    return grant;
+    return { grant, created: true };
   }
 
   get(grantId: string): GrantRecord | undefined {

@@ -4,3 +4,7 @@ export type { EmulatorEndpoint } from './endpoints.js';
 export type { EmulatorFault } from './faults.js';
 export type { EmulatorStats } from './stats.js';
 export { startEmulatorFromEnv } from './start-from-env.js';
+export type { EmulatorWebhook, EmulatorWebhookOptions } from './webhook-registry.js';
+export type { EmulatorWebhookDelivery } from './webhook-dispatcher.js';
+export { GRANT_WEBHOOK_TRIGGERS, type GrantWebhookTrigger } from './grant-events.js';
+export { signWebhookBody } from './webhook-signature.js';

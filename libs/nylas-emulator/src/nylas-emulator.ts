@@ -11,21 +11,27 @@ import {
 import type { EmulatorEndpoint } from './endpoints.js';
 import { EMULATOR_ENDPOINTS, isEmulatorEndpoint } from './endpoints.js';
 import { validateFault, type EmulatorFault } from './faults.js';
+import { buildGrantEvent, GRANT_WEBHOOK_TRIGGERS, isGrantWebhookTrigger, type GrantWebhookTrigger } from './grant-events.js';
+import { expireGrant } from './grant-lifecycle.js';
 import { IdTokenSigner } from './id-token-signer.js';
 import {
   DEFAULT_ACCESS_TOKEN_TTL_SECONDS,
   DEFAULT_CODE_TTL_MS,
   DEFAULT_ISSUER,
+  resolveWebhookTiming,
   type EmulatorClient,
   type NylasEmulatorOptions,
 } from './options.js';
 import { handleRequest } from './request-handler.js';
 import type { EmulatorStats } from './stats.js';
+import type { EmulatorWebhookDelivery } from './webhook-dispatcher.js';
+import { registerWebhook } from './webhook-registration.js';
+import type { EmulatorWebhook, EmulatorWebhookOptions } from './webhook-registry.js';
 
 /**
  * A local HTTP server that emulates the Nylas v3 hosted-authentication endpoints:
- * /v3/connect/auth, /v3/connect/token, /v3/connect/tokeninfo, /v3/connect/revoke and /v3/grants/{id}.
- * All state lives in memory and ends with `close()`.
+ * /v3/connect/auth, /v3/connect/token, /v3/connect/tokeninfo, /v3/connect/revoke and /v3/grants/{id},
+ * and sends signed grant webhooks to loopback endpoints. All state lives in memory and ends with `close()`.
  */
 export class NylasEmulator {
   /** Base URL without a trailing slash, to pass to clients as the Nylas API URI. */
@@ -51,12 +57,15 @@ export class NylasEmulator {
   /** Generates a signing key, registers the given clients and listens (by default on 127.0.0.1 and a free port). */
   static async start(options: NylasEmulatorOptions = {}): Promise<NylasEmulator> {
     const log = options.logger ?? (() => {});
+    const webhookTiming = resolveWebhookTiming(options);
     const closeController = new AbortController();
     const context = createEmulatorContext({
       signer: await IdTokenSigner.create(),
       issuer: options.issuer ?? DEFAULT_ISSUER,
       codeTtlMs: options.codeTtlMs ?? DEFAULT_CODE_TTL_MS,
       accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? DEFAULT_ACCESS_TOKEN_TTL_SECONDS,
+      webhookTimeoutMs: webhookTiming.timeoutMs,
+      webhookRetryDelaysMs: webhookTiming.retryDelaysMs,
       log,
       closing: closeController.signal,
     });
@@ -92,22 +101,80 @@ export class NylasEmulator {
     this.context.faults.clear();
   }
 
-  /** Clears codes, tokens, grants, faults and counters, but keeps registered clients and the signing key. */
+  /**
+   * Clears codes, tokens, grants, faults and counters, and stops and clears webhook deliveries.
+   * Registered clients, registered webhooks and the signing key stay.
+   */
   reset(): void {
     resetEmulatorContext(this.context);
   }
 
   /**
    * Marks a grant as expired (`grant_status: 'invalid'`) and revokes its tokens, as when the user
-   * withdraws access at the provider. Connecting the same mailbox again makes it valid.
-   * Returns false for an unknown grant.
+   * withdraws access at the provider, and sends `grant.expired` unless the grant had already expired.
+   * Connecting the same mailbox again makes it valid. Returns false for an unknown grant.
    */
   invalidateGrant(grantId: string): boolean {
-    const found = this.context.grants.invalidate(grantId, nowInSeconds());
-    if (found) {
-      this.context.tokens.revokeGrant(grantId);
+    return expireGrant(this.context, grantId);
+  }
+
+  /** Same as `invalidateGrant`, under the name of the webhook trigger it causes. */
+  expireGrant(grantId: string): boolean {
+    return this.invalidateGrant(grantId);
+  }
+
+  /**
+   * Registers a webhook after the challenge handshake that Nylas runs: the endpoint must respond to
+   * GET `<url>?challenge=<random>` with 200 and the challenge as the body. Rejects with a TypeError for
+   * invalid options or a URL that is not on a loopback host, and with a WebhookChallengeError for a failed handshake.
+   */
+  addWebhook(options: EmulatorWebhookOptions): Promise<EmulatorWebhook> {
+    return registerWebhook(this.context, options);
+  }
+
+  /**
+   * Removes a webhook. Retries already scheduled for it send nothing when they come due, and an attempt in
+   * progress finishes. Returns false for an unknown webhook.
+   */
+  removeWebhook(webhookId: string): boolean {
+    return this.context.webhooks.remove(webhookId);
+  }
+
+  /**
+   * Sends a grant event about an existing grant without changing the grant, for example to test a receiver.
+   * `grant.updated` gets code 25014 with `reauthentication_flag: false`. Returns the event id, and delivery
+   * runs in the background (see `flushWebhooks`). Throws a TypeError for an unknown type and an Error for an
+   * unknown grant.
+   */
+  sendWebhookEvent(type: GrantWebhookTrigger, grantId: string): string {
+    if (!isGrantWebhookTrigger(type)) {
+      throw new TypeError(`Unknown webhook trigger ${JSON.stringify(type)}: use one of ${GRANT_WEBHOOK_TRIGGERS.join(', ')}`);
     }
-    return found;
+    const grant = this.context.grants.get(grantId);
+    if (!grant) {
+      throw new Error(`Grant ${JSON.stringify(grantId)} not found`);
+    }
+    const event = buildGrantEvent(type, grant, nowInSeconds());
+    this.context.webhookDispatcher.dispatch(event);
+    return event.id;
+  }
+
+  /**
+   * Sends an earlier event again with the same event id and the next `webhook_delivery_attempt`, as a
+   * duplicate delivery from Nylas looks. Returns the number of webhooks it goes to. Throws for an unknown event id.
+   */
+  redeliver(eventId: string): number {
+    return this.context.webhookDispatcher.redeliver(eventId);
+  }
+
+  /** Returns the finished webhook delivery attempts since start or the last reset, oldest first. */
+  webhookDeliveries(): EmulatorWebhookDelivery[] {
+    return this.context.webhookDispatcher.deliveries();
+  }
+
+  /** Resolves when no webhook delivery is in progress and no retry is scheduled. */
+  flushWebhooks(): Promise<void> {
+    return this.context.webhookDispatcher.flush();
   }
 
   /**
@@ -124,7 +191,10 @@ export class NylasEmulator {
     return completeConsent(this.url, authUrl, { decision: 'deny' });
   }
 
-  /** Stops listening, ends pending fault delays and destroys open sockets, so that no test waits on a keep-alive connection. */
+  /**
+   * Stops listening, ends pending fault delays, webhook handshakes, deliveries and retries, and destroys open
+   * sockets, so that no test waits on a keep-alive connection or a scheduled retry.
+   */
   async close(): Promise<void> {
     if (this.closed) {
       return;

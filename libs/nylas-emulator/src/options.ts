@@ -24,10 +24,39 @@ export interface NylasEmulatorOptions {
   codeTtlMs?: number;
   /** Lifetime of access tokens and ID tokens in seconds (`expires_in`). Default 3600. */
   accessTokenTtlSeconds?: number;
-  /** Receives one line per request, start, stop, injected fault and caught error. Default: no logging. Lines contain paths and ids, not query strings, tokens or secrets. */
+  /** Receives one line per request, start, stop, injected fault, webhook attempt and caught error. Default: no logging. Lines contain paths and ids, not query strings, tokens or secrets. */
   logger?: (line: string) => void;
+  /**
+   * Time limit in milliseconds for one webhook delivery attempt, after which it counts as failed and is retried.
+   * The registration handshake uses it too, capped at the 10 seconds that Nylas allows. Default 10_000.
+   */
+  webhookTimeoutMs?: number;
+  /**
+   * Waits in milliseconds before each retry of a failed webhook delivery; the array length is the number of retries.
+   * Default [1000, 5000, 30000]. Tests pass a few milliseconds; `[]` turns retries off.
+   */
+  webhookRetryDelaysMs?: number[];
 }
 
 export const DEFAULT_ISSUER = 'https://nylas.com';
 export const DEFAULT_CODE_TTL_MS = 600_000;
 export const DEFAULT_ACCESS_TOKEN_TTL_SECONDS = 3600;
+export const DEFAULT_WEBHOOK_TIMEOUT_MS = 10_000;
+export const DEFAULT_WEBHOOK_RETRY_DELAYS_MS: readonly number[] = [1000, 5000, 30_000];
+
+/** Longest accepted webhook timeout or retry delay (one hour), so that a typo cannot park a delivery for days. */
+const MAX_WEBHOOK_WAIT_MS = 3_600_000;
+
+/** Applies the defaults of the webhook options and checks them. Throws a TypeError that names the invalid option. */
+export function resolveWebhookTiming(options: NylasEmulatorOptions): { timeoutMs: number; retryDelaysMs: readonly number[] } {
+  const timeoutMs = options.webhookTimeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS;
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > MAX_WEBHOOK_WAIT_MS) {
+    throw new TypeError(`webhookTimeoutMs must be an integer from 1 to ${MAX_WEBHOOK_WAIT_MS}, got ${JSON.stringify(timeoutMs)}`);
+  }
+  const retryDelaysMs = options.webhookRetryDelaysMs ?? DEFAULT_WEBHOOK_RETRY_DELAYS_MS;
+  const valid = Array.isArray(retryDelaysMs) && retryDelaysMs.every((wait) => Number.isInteger(wait) && wait >= 0 && wait <= MAX_WEBHOOK_WAIT_MS);
+  if (!valid) {
+    throw new TypeError(`webhookRetryDelaysMs must be an array of integers from 0 to ${MAX_WEBHOOK_WAIT_MS}, got ${JSON.stringify(retryDelaysMs)}`);
+  }
+  return { timeoutMs, retryDelaysMs: [...retryDelaysMs] };
+}

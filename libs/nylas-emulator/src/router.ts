@@ -15,6 +15,7 @@ import { handleDeleteGrant, handleGetGrant } from './routes/grants.js';
 import { handleRevoke } from './routes/revoke.js';
 import { handleTokenInfo } from './routes/token-info.js';
 import { handleToken } from './routes/token.js';
+import { handleAddWebhook, handleRemoveWebhook } from './routes/webhooks.js';
 
 export type RouteHandler = (context: RequestContext) => Promise<void>;
 
@@ -52,6 +53,8 @@ export const ROUTES: readonly Route[] = [
   { path: '/__emulator/reset', errorStyle: 'api', handlers: { POST: handleReset } },
   { path: '/__emulator/clients', errorStyle: 'api', handlers: { POST: handleAddClient } },
   { path: '/__emulator/grants/{grantId}/invalidate', errorStyle: 'api', handlers: { POST: handleInvalidateGrant } },
+  { path: '/__emulator/webhooks', errorStyle: 'api', handlers: { POST: handleAddWebhook } },
+  { path: '/__emulator/webhooks/{webhookId}', errorStyle: 'api', handlers: { DELETE: handleRemoveWebhook } },
 ];
 
 export interface RouteMatch {

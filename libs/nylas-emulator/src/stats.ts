@@ -12,6 +12,11 @@ export interface EmulatorStats {
   codesIssued: number;
   /** Requests on which an injected fault acted. */
   faultsServed: number;
+  /**
+   * Webhook delivery attempts. `delivered` got a 2xx response, and `failed` got another status, timed out or
+   * could not connect. `retried` counts the attempts made after a failed one; redeliveries are not retries.
+   */
+  webhooks: { delivered: number; failed: number; retried: number };
 }
 
 export type TokenExchangeOutcome = keyof EmulatorStats['tokenExchanges'];
@@ -22,6 +27,7 @@ export class StatsCounter {
   private requests = emptyRequestCounts();
   private codesIssued = 0;
   private faultsServed = 0;
+  private webhooks = { delivered: 0, failed: 0, retried: 0 };
 
   countRequest(endpoint: EmulatorEndpoint): void {
     this.requests[endpoint] += 1;
@@ -39,6 +45,18 @@ export class StatsCounter {
     this.faultsServed += 1;
   }
 
+  countWebhookDelivered(): void {
+    this.webhooks.delivered += 1;
+  }
+
+  countWebhookFailed(): void {
+    this.webhooks.failed += 1;
+  }
+
+  countWebhookRetried(): void {
+    this.webhooks.retried += 1;
+  }
+
   snapshot(grantCount: number): EmulatorStats {
     return {
       tokenExchanges: { ...this.exchanges },
@@ -46,6 +64,7 @@ export class StatsCounter {
       grants: grantCount,
       codesIssued: this.codesIssued,
       faultsServed: this.faultsServed,
+      webhooks: { ...this.webhooks },
     };
   }
 
@@ -54,6 +73,7 @@ export class StatsCounter {
     this.requests = emptyRequestCounts();
     this.codesIssued = 0;
     this.faultsServed = 0;
+    this.webhooks = { delivered: 0, failed: 0, retried: 0 };
   }
 }
 

@@ -1,7 +1,8 @@
 import { DEFAULT_PROVIDER, parseAuthorizationRequest, type AuthorizationRequest } from '../authorization-request.js';
 import { renderConsentPage } from '../consent-page.js';
-import { nowInSeconds, type RequestContext } from '../emulator-context.js';
+import type { RequestContext } from '../emulator-context.js';
 import { AuthorizationRedirectError } from '../errors.js';
+import { authenticateGrant } from '../grant-lifecycle.js';
 import { sendHtml, sendRedirect } from '../http-io.js';
 import { withQueryParams } from '../redirect-uri.js';
 import { paramsFromSearch, readBodyParams } from '../request-params.js';
@@ -42,7 +43,10 @@ export async function handleConsent(context: RequestContext): Promise<void> {
   sendRedirect(context.res, location);
 }
 
-/** Creates or re-authenticates the grant, issues a code bound to the request, and returns the redirect. */
+/**
+ * Creates or re-authenticates the grant, which queues its webhook event, issues a code bound to the request,
+ * and returns the redirect.
+ */
 function approve(
   context: RequestContext,
   request: AuthorizationRequest,
@@ -52,18 +56,15 @@ function approve(
   const { emulator } = context;
   // Without a provider in the URL the consent form offers a choice, so the POST normally names one.
   const provider = request.provider ?? DEFAULT_PROVIDER;
-  const grant = emulator.grants.authenticate(
-    {
-      clientId: request.client.clientId,
-      email,
-      name: name === '' ? undefined : name,
-      provider,
-      scope: request.scope,
-      state: request.state,
-      credentialId: request.credentialId,
-    },
-    nowInSeconds(),
-  );
+  const grant = authenticateGrant(emulator, {
+    clientId: request.client.clientId,
+    email,
+    name: name === '' ? undefined : name,
+    provider,
+    scope: request.scope,
+    state: request.state,
+    credentialId: request.credentialId,
+  });
 
   const code = emulator.codes.issue(
     {

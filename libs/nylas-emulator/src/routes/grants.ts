@@ -1,5 +1,6 @@
 import type { RequestContext } from '../emulator-context.js';
 import { ApiError } from '../errors.js';
+import { deleteGrant } from '../grant-lifecycle.js';
 import type { GrantRecord } from '../grant-store.js';
 import { sendJson } from '../http-io.js';
 import type { EmulatorClient } from '../options.js';
@@ -10,12 +11,11 @@ export async function handleGetGrant(context: RequestContext): Promise<void> {
   sendJson(context.res, 200, { request_id: context.requestId, data: toGrantJson(grant) });
 }
 
-/** DELETE /v3/grants/{grantId}: removes the grant and revokes every token issued for it. */
+/** DELETE /v3/grants/{grantId}: removes the grant, revokes every token issued for it and sends `grant.deleted`. */
 export async function handleDeleteGrant(context: RequestContext): Promise<void> {
   const { emulator } = context;
   const grant = findOwnGrant(context);
-  emulator.grants.delete(grant.id);
-  emulator.tokens.revokeGrant(grant.id);
+  deleteGrant(emulator, grant);
   emulator.log(`Deleted grant ${grant.id}`);
   sendJson(context.res, 200, { request_id: context.requestId });
 }

@@ -1,0 +1,19 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+
+import type { DemoConfig } from '../config/demo-config.js';
+import { NylasRouteThrottlerGuard } from './nylas-route-throttler.guard.js';
+
+/** Limits requests to the Nylas routes with @nestjs/throttler, as `DemoConfig.rateLimit` sets. */
+@Module({})
+export class RateLimitModule {
+  static forRoot(rateLimit: DemoConfig['rateLimit']): DynamicModule {
+    if (!rateLimit) return { module: RateLimitModule };
+    return {
+      module: RateLimitModule,
+      imports: [ThrottlerModule.forRoot([{ name: 'nylas', ttl: rateLimit.windowMs, limit: rateLimit.limit }])],
+      providers: [{ provide: APP_GUARD, useClass: NylasRouteThrottlerGuard }],
+    };
+  }
+}
