@@ -4,9 +4,11 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 
 import { prepareDemoApp } from './app-setup.js';
-import { createAppModule } from './app.module.js';
+import { createAppModule, WEBHOOK_PATH } from './app.module.js';
 import { DemoConfigError, loadDemoConfig, type DemoConfig } from './config/demo-config.js';
 import { describeDatabase } from './database/database-options.js';
+import { registerLocalWebhook } from './nylas/local-emulator.js';
+import { NYLAS_ENDPOINT } from './nylas/nylas-endpoint.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 
 const logger = new Logger('Demo');
@@ -43,6 +45,12 @@ async function bootstrap(config: DemoConfig): Promise<void> {
     await app.close();
     process.exitCode = 1;
     return;
+  }
+
+  if (config.webhookSecret) {
+    const listeningHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+    const webhookUrl = new URL(WEBHOOK_PATH, `http://${listeningHost.includes(':') ? `[${listeningHost}]` : listeningHost}:${config.port}`);
+    await registerLocalWebhook(app.get(NYLAS_ENDPOINT), webhookUrl.toString(), config.webhookSecret);
   }
 
   const shownHost = config.host === '127.0.0.1' || config.host === '::1' ? 'localhost' : config.host;

@@ -32,3 +32,14 @@ export async function resolveNylasEndpoint(target: NylasTarget): Promise<NylasEn
   if (target.mode === 'emulator') return startLocalEmulator(target);
   return new NylasEndpoint(target.apiUri, target.jwksUri, target.idTokenIssuer);
 }
+
+/**
+ * Registers the demo's webhook route at the emulator the demo started, so grant events
+ * (created, updated, expired, deleted) reach the demo as they would from Nylas. Does nothing
+ * when the demo talks to a Nylas API: there the webhook is set up in the Nylas Dashboard.
+ */
+export async function registerLocalWebhook(endpoint: NylasEndpoint, webhookUrl: string, secret: string): Promise<void> {
+  if (!endpoint.emulator) return;
+  await endpoint.emulator.addWebhook({ url: webhookUrl, secret });
+  new Logger('NylasEmulator').log(`Grant webhooks from the emulator go to ${webhookUrl}`);
+}
