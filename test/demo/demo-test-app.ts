@@ -2,7 +2,7 @@ import 'reflect-metadata';
 
 import type { AddressInfo } from 'node:net';
 
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NylasEmulator } from 'nylas-emulator';
 import request from 'supertest';
@@ -51,9 +51,9 @@ export function emulatorBackedConfig(emulator: NylasEmulator): DemoConfig {
   };
 }
 
-/** Starts the demo app on 127.0.0.1 and a free port. */
-export async function startDemoApp(config: DemoConfig, overrides: AppModuleOverrides = {}): Promise<DemoTestApp> {
-  const app = await NestFactory.create(createAppModule(config, overrides), { logger: ['error'] });
+/** Starts the demo app on 127.0.0.1 and a free port; `logger` receives what the app logs. */
+export async function startDemoApp(config: DemoConfig, overrides: AppModuleOverrides = {}, logger: LoggerService | LogLevel[] = ['error']): Promise<DemoTestApp> {
+  const app = await NestFactory.create(createAppModule(config, overrides), { logger });
   prepareDemoApp(app, config);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;

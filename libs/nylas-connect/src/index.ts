@@ -26,7 +26,6 @@ export { NYLAS_CLIENT } from './api/nylas-client.constants.js';
 export { InjectNylasClient } from './api/inject-nylas-client.decorator.js';
 export { createNylasClient, type NylasClient } from './api/nylas-client.provider.js';
 export { NylasGrantResolver, type ResolveGrantOptions } from './api/nylas-grant.resolver.js';
-export { GrantExpiredError, NylasApiRequestError } from './api/nylas-api-call.errors.js';
 export { NylasGrants } from './decorators/nylas-grants.decorator.js';
 export { NylasConnectionResult, isNylasConnection } from './decorators/nylas-connection-result.decorator.js';
 export type { NylasAuthenticatedRequest } from './decorators/nylas-authenticated-request.js';

@@ -60,6 +60,12 @@ export interface NylasConnectOptions {
   /** Most pending flows one user may have at once; starting another drops the oldest. Default: 10. */
   maxPendingFlowsPerUser?: number;
 
+  /**
+   * Most unexpired pending flows in all; further starts fail with 503 `too_many_pending_flows`
+   * until flows finish or expire. Default: 100000.
+   */
+  maxPendingFlows?: number;
+
   /** Clock skew allowed when checking the ID token's `exp`, `nbf` and `iat`, in seconds. Default: 30. */
   clockToleranceSeconds?: number;
 
@@ -97,6 +103,13 @@ export interface NylasConnectOptions {
 
   /** Redirect target after a failed callback, with `nylas_error=<code>` added. Default: `/`. */
   failureRedirect?: string;
+
+  /**
+   * Origin of the application page that opens the pop-up, for example `https://app.example.com`.
+   * The pop-up callback page posts its message to `window.opener` for this origin only, so a page
+   * of another origin that opened the window receives nothing. Default: the origin of `callbackUri`.
+   */
+  popupOrigin?: string;
 
   /**
    * Policy for a grant id that Nylas returns while it is linked to another user, as happens

@@ -103,9 +103,13 @@ export class NylasConnectService {
     try {
       await this.flows.create(
         { stateHash: hashState(state), userId, codeVerifier, returnTo, provider: provider ?? null, createdAt: now, expiresAt },
-        this.options.maxPendingFlowsPerUser,
+        { maxPerUser: this.options.maxPendingFlowsPerUser, maxTotal: this.options.maxPendingFlows },
       );
     } catch (error) {
+      if (error instanceof NylasConnectError) {
+        this.logger.warn(`Starting a flow for user ${userId} was refused: ${error.code}`);
+        throw error;
+      }
       this.logger.error(`Storing a new flow failed for user ${userId}: ${describe(error)}`);
       throw new StorageUnavailableError('starting the flow', { cause: error });
     }

@@ -22,6 +22,7 @@ export interface ResolvedNylasConnectOptions {
   prompt?: string;
   stateTtlMs: number;
   maxPendingFlowsPerUser: number;
+  maxPendingFlows: number;
   clockToleranceSeconds: number;
   idTokenIssuer: string;
   jwksUri?: string;
@@ -161,6 +162,7 @@ export function resolveNylasConnectOptions(options: NylasConnectOptions): Resolv
     prompt: options.prompt,
     stateTtlMs: positiveNumber('stateTtlMs', options.stateTtlMs, 600_000),
     maxPendingFlowsPerUser,
+    maxPendingFlows: positiveNumber('maxPendingFlows', options.maxPendingFlows, 100_000),
     clockToleranceSeconds: positiveNumber('clockToleranceSeconds', options.clockToleranceSeconds, 30),
     idTokenIssuer: options.idTokenIssuer ?? DEFAULT_ID_TOKEN_ISSUER,
     jwksUri: options.jwksUri,

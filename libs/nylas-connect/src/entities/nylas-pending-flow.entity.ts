@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
+import type { NylasFlowMode } from '../nylas-flow-mode.js';
 import { epochMsTransformer } from './epoch-ms.transformer.js';
 
 /**
@@ -26,6 +27,10 @@ export class NylasPendingFlow {
 
   @Column({ name: 'provider', type: 'varchar', length: 32, nullable: true })
   provider: string | null;
+
+  /** How the callback responds: `redirect`, `popup` or `client` (see `NylasFlowMode`). */
+  @Column({ name: 'flow_mode', type: 'varchar', length: 16, default: 'redirect' })
+  mode: NylasFlowMode;
 
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMsTransformer })
   createdAt: number;

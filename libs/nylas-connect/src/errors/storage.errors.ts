@@ -20,3 +20,10 @@ export class GrantNotFoundError extends NylasConnectError {
     super('grant_not_found', 'No connected mailbox with this grant id belongs to this user.', 404);
   }
 }
+
+/** The pending-flow table is at `maxPendingFlows`; starts are refused until flows finish or expire. */
+export class TooManyPendingFlowsError extends NylasConnectError {
+  constructor() {
+    super('too_many_pending_flows', 'Too many sign-in flows are in progress. Try again in a few minutes.', 503);
+  }
+}

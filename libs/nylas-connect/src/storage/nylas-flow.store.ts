@@ -4,6 +4,7 @@ import { IsNull, LessThan, MoreThan, type Repository } from 'typeorm';
 
 import { NylasPendingFlow } from '../entities/nylas-pending-flow.entity.js';
 import { StateAlreadyUsedError, StateExpiredError, StateNotFoundError } from '../errors/callback.errors.js';
+import { TooManyPendingFlowsError } from '../errors/storage.errors.js';
 
 /** Fields of a new pending flow. */
 export type NewPendingFlow = Omit<NylasPendingFlow, 'claimedAt'>;
@@ -18,13 +19,16 @@ export class NylasFlowStore {
 
   /**
    * Stores a new flow. Expired flows of every user are purged first, and the user's oldest
-   * pending flows are dropped so that at most `maxPerUser` remain, which keeps the table bounded
-   * however many flows are started and abandoned.
+   * pending flows are dropped so that at most `maxPerUser` remain. A start is rejected while
+   * `maxTotal` unexpired flows exist, so the table stays bounded however many are abandoned.
    */
-  async create(flow: NewPendingFlow, maxPerUser: number): Promise<void> {
+  async create(flow: NewPendingFlow, limits: { maxPerUser: number; maxTotal: number }): Promise<void> {
+    const { maxPerUser, maxTotal } = limits;
     await this.flows.manager.transaction(async (manager) => {
       const repository = manager.getRepository(NylasPendingFlow);
       await repository.delete({ expiresAt: LessThan(flow.createdAt) });
+      // Anyone who can sign in can start flows, so the per-user cap alone does not bound the table.
+      if ((await repository.count()) >= maxTotal) throw new TooManyPendingFlowsError();
 
       // The cap keeps this list short, so reading all of the user's flows is cheap.
       const pending = await repository.find({
