@@ -1,22 +1,9 @@
+import { NylasInvalidGrantError, type ConnectResult } from 'nestjs-nylas-connect';
 import { NylasEmulator } from 'nylas-emulator';
-import {
-  NylasConnectError,
-  NylasInvalidGrantError,
-  type ConnectResult,
-} from 'nestjs-nylas-connect';
 
 import { CALLBACK_URI, CLIENT_ID, createConnectTestApp, silenceNestLogger, startEmulator, type ConnectTestApp } from '../support/connect-test-app.js';
+import { errorOf } from '../support/error-of.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
-
-async function errorOf(promise: Promise<unknown>): Promise<NylasConnectError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof NylasConnectError) return error;
-    throw error;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 describe('NylasConnectService.callback', () => {
   let emulator: NylasEmulator;

@@ -1,25 +1,16 @@
 import { randomBytes } from 'node:crypto';
 
-import { NylasConnectError, NylasGrantEvents, type NylasConnectOptions, type NylasGrantEvent } from 'nestjs-nylas-connect';
+import { NylasGrantEvents, type NylasConnectOptions, type NylasGrantEvent } from 'nestjs-nylas-connect';
 import { NylasEmulator } from 'nylas-emulator';
 
 import { createConnectTestApp, silenceNestLogger, startEmulator, type ConnectTestApp } from '../support/connect-test-app.js';
+import { errorOf } from '../support/error-of.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 const ENCRYPTION: Partial<NylasConnectOptions> = {
   tokenEncryption: { currentKeyId: 'k1', keys: { k1: randomBytes(32).toString('base64') } },
 };
 const OFFLINE: Partial<NylasConnectOptions> = { ...ENCRYPTION, accessType: 'offline' };
-
-async function errorOf(promise: Promise<unknown>): Promise<NylasConnectError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof NylasConnectError) return error;
-    throw error;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 describe('grant lifecycle', () => {
   let emulator: NylasEmulator;
