@@ -7,7 +7,7 @@ export class NylasUnavailableError extends NylasConnectError {
     readonly upstreamStatus?: number,
     options?: { cause?: unknown },
   ) {
-    super('nylas_unavailable', `Nylas is unavailable (${detail}). The code was not exchanged twice; start again later.`, 502, options);
+    super('nylas_unavailable', `Nylas is unavailable (${detail}). Try again later.`, 502, options);
   }
 }
 
