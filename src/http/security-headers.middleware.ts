@@ -15,7 +15,10 @@ export function securityHeaders(_request: Request, response: Response, next: Nex
   response.setHeader('X-Frame-Options', 'DENY');
   // The callback URL carries the code and state; never send any URL of this site to another.
   response.setHeader('Referrer-Policy', 'no-referrer');
-  response.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  // same-origin-allow-popups rather than same-origin: the connect pop-up passes through Nylas on
+  // another origin, and same-origin would cut its link to this page, so it could not report back.
+  // Pages of other origins that open this one are still cut off.
+  response.setHeader('Cross-Origin-Opener-Policy', 'same-origin-allow-popups');
   response.removeHeader('X-Powered-By');
   next();
 }

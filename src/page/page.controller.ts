@@ -1,14 +1,14 @@
 import { Controller, Get, NotFoundException, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 
-import { loadPublicFiles, type PublicFile } from './public-files.js';
+import { loadPublicFiles, PUBLIC_PATHS, type PublicFile } from './public-files.js';
 
-/** Serves the demo page at `/` and its script and style sheet. */
+/** Serves the demo page at `/`, the `@nylas/connect` example at `/connect-library`, and their scripts and style sheet. */
 @Controller()
 export class PageController {
   private readonly files: Map<string, PublicFile> = loadPublicFiles();
 
-  @Get(['/', 'app.js', 'app.css'])
+  @Get(PUBLIC_PATHS)
   serve(@Req() request: Request, @Res() response: Response): void {
     const file = this.files.get(request.path);
     if (!file) throw new NotFoundException();

@@ -1,41 +1,10 @@
-// The demo page: sign in, connect a mailbox through /auth/nylas, list and disconnect linked grants.
+// The demo page: sign in, connect a mailbox in this window or in a pop-up, list and disconnect
+// linked grants. Error sentences come from error-messages.js (ERROR_MESSAGES, describeNylasError).
 // Every value from the server or the URL is inserted with textContent, never as HTML.
 'use strict';
 
-/** Sentences for the `nylas_error` codes of nestjs-nylas-connect; an unknown code is shown as is. */
-const ERROR_MESSAGES = {
-  not_signed_in: 'Sign in before connecting a mailbox.',
-  invalid_return_to: 'The page to return to after connecting is not on this site.',
-  invalid_provider: 'That provider is not supported.',
-  invalid_login_hint: 'The email address hint is not valid.',
-  invalid_user_id: 'Your username cannot be used to link a mailbox.',
-  invalid_callback_url: 'The answer from Nylas was malformed. Connect the mailbox again.',
-  missing_callback_parameters: 'The callback page was opened without an answer from Nylas. Start from "Connect a mailbox".',
-  duplicate_callback_parameter: 'The answer from Nylas was altered (a parameter appears twice). Connect the mailbox again.',
-  missing_state: 'The answer from Nylas had no state. Connect the mailbox again.',
-  state_not_found: 'This connection attempt is unknown or already over. Connect the mailbox again.',
-  state_expired: 'The connection attempt took too long and expired. Connect the mailbox again.',
-  state_already_used: 'This connection attempt was already completed. Check the list below, or connect again.',
-  access_denied: 'Access was denied, so no mailbox was connected.',
-  invalid_request: 'Nylas rejected the request. Connect the mailbox again; if it keeps failing, check the configuration.',
-  invalid_client: 'Nylas did not accept the application credentials. Check NYLAS_CLIENT_ID and NYLAS_API_KEY.',
-  invalid_grant: 'Nylas rejected the authorization code. Connect the mailbox again.',
-  unauthorized_client: 'Nylas does not allow this application to use hosted authentication.',
-  unsupported_grant_type: 'Nylas does not support the requested grant type.',
-  unsupported_response_type: 'Nylas does not support the requested response type.',
-  invalid_scope: 'Nylas rejected the requested scopes.',
-  server_error: 'Nylas failed while connecting the mailbox. Try again later.',
-  temporarily_unavailable: 'Nylas is temporarily unavailable. Try again later.',
-  oauth_error: 'Nylas returned an unknown error. Connect the mailbox again.',
-  nylas_unavailable: 'Nylas could not be reached or failed. Try again later.',
-  nylas_timeout: 'Nylas did not answer in time. Try again later.',
-  nylas_rate_limited: 'Nylas is rate limiting this application. Try again in a moment.',
-  invalid_token_response: 'Nylas sent an incomplete answer. Connect the mailbox again.',
-  invalid_id_token: 'The identity token from Nylas failed verification. Connect the mailbox again.',
-  storage_unavailable: 'The database failed, so nothing was saved. Try again.',
-  grant_linked_to_other_user: 'This mailbox is already linked to another user of this app. Disconnect it there first.',
-  grant_not_found: 'That mailbox is not linked to your account.',
-};
+/** How long to wait for the pop-up's message after it closed, because the close can be seen first. */
+const POPUP_CLOSE_GRACE_MS = 1000;
 
 const elements = {
   message: document.getElementById('message'),
@@ -47,10 +16,14 @@ const elements = {
   signOut: document.getElementById('sign-out'),
   provider: document.getElementById('provider'),
   connect: document.getElementById('connect'),
+  connectPopup: document.getElementById('connect-popup'),
   noGrants: document.getElementById('no-grants'),
   grants: document.getElementById('grants'),
   grantRows: document.querySelector('#grants tbody'),
 };
+
+/** The pop-up of the flow in progress, or null. */
+let popup = null;
 
 function showMessage(text, isError) {
   elements.message.textContent = text;
@@ -75,8 +48,7 @@ function showFlowOutcome() {
   const params = new URLSearchParams(window.location.search);
   const code = params.get('nylas_error');
   if (code !== null) {
-    const sentence = Object.hasOwn(ERROR_MESSAGES, code) ? ERROR_MESSAGES[code] : 'Connecting the mailbox failed.';
-    showMessage(`${sentence} (code: ${code})`, true);
+    showMessage(describeNylasError(code), true);
   } else if (params.get('connected') === '1') {
     showMessage('The mailbox is connected.', false);
   }
@@ -85,11 +57,61 @@ function showFlowOutcome() {
   }
 }
 
-/** Points the connect link at the start route with the chosen provider, returning to this page. */
-function updateConnectLink() {
-  const query = new URLSearchParams({ returnTo: '/?connected=1' });
+/** Query string of the start route with the chosen provider and `extra` parameters. */
+function startQuery(extra) {
+  const query = new URLSearchParams(extra);
   if (elements.provider.value !== '') query.set('provider', elements.provider.value);
-  elements.connect.href = `/auth/nylas?${query}`;
+  return query.toString();
+}
+
+/** Points the inline connect link at the start route with the chosen provider, returning to this page. */
+function updateConnectLink() {
+  elements.connect.href = `/auth/nylas?${startQuery({ returnTo: '/?connected=1' })}`;
+}
+
+/**
+ * Starts a pop-up flow. The pop-up's callback page posts `NYLAS_CONNECT_SUCCESS` or
+ * `NYLAS_CONNECT_ERROR` to this page and closes; `onPopupMessage` takes it from there.
+ */
+function connectInPopup() {
+  popup?.close();
+  const opened = window.open(`/auth/nylas?${startQuery({ mode: 'popup' })}`, 'nylas-connect', 'popup,width=520,height=680');
+  if (!opened) {
+    showMessage('The browser blocked the pop-up. Allow pop-ups for this site, or connect in this window.', true);
+    return;
+  }
+  popup = opened;
+  showMessage('Finish connecting in the pop-up window.', false);
+  watchPopup(opened);
+}
+
+/** Reports a pop-up closed by the user, once the grace period shows no message is coming. */
+function watchPopup(watched) {
+  const timer = window.setInterval(() => {
+    if (!watched.closed) return;
+    window.clearInterval(timer);
+    window.setTimeout(() => {
+      if (popup !== watched) return;
+      popup = null;
+      showMessage('The pop-up was closed before a mailbox was connected.', true);
+    }, POPUP_CLOSE_GRACE_MS);
+  }, 300);
+}
+
+/** Accepts messages only from the pop-up this page opened, on this page's own origin. */
+async function onPopupMessage(event) {
+  if (popup === null || event.source !== popup || event.origin !== window.location.origin) return;
+  const data = event.data;
+  if (typeof data !== 'object' || data === null) return;
+
+  if (data.type === 'NYLAS_CONNECT_SUCCESS') {
+    popup = null;
+    showMessage(`Connected ${data.email} (${data.provider}).`, false);
+    await loadGrants();
+  } else if (data.type === 'NYLAS_CONNECT_ERROR') {
+    popup = null;
+    showMessage(describeNylasError(String(data.error)), true);
+  }
 }
 
 function formatTime(iso) {
@@ -117,6 +139,7 @@ function createGrantRow(grant) {
   button.type = 'button';
   button.className = 'secondary';
   button.textContent = 'Disconnect';
+  button.setAttribute('aria-label', `Disconnect ${grant.email}`);
   button.addEventListener('click', () => disconnect(grant));
   const actions = document.createElement('td');
   actions.append(button);
@@ -139,8 +162,10 @@ async function disconnect(grant) {
   const { status, body } = await callApi('DELETE', `/api/grants/${encodeURIComponent(grant.grantId)}`);
   if (status === 204) {
     showMessage(`Disconnected ${grant.email}.`, false);
+  } else if (typeof body?.error === 'string') {
+    showMessage(describeNylasError(body.error), true);
   } else {
-    showMessage(body?.message ?? `Disconnecting failed (HTTP ${status}).`, true);
+    showMessage(`Disconnecting failed (HTTP ${status}).`, true);
   }
   await loadGrants();
 }
@@ -177,6 +202,10 @@ async function signOut() {
 elements.signInForm.addEventListener('submit', signIn);
 elements.signOut.addEventListener('click', signOut);
 elements.provider.addEventListener('change', updateConnectLink);
+elements.connectPopup.addEventListener('click', connectInPopup);
+window.addEventListener('message', (event) => {
+  onPopupMessage(event).catch(() => showMessage('The demo server could not be reached.', true));
+});
 
 showFlowOutcome();
 updateConnectLink();

@@ -172,8 +172,42 @@ describe('page', () => {
     const response = await request(demo.baseUrl).get('/app.js').expect(200);
 
     expect(response.headers['content-type']).toBe('text/javascript; charset=utf-8');
-    expect(response.text).toContain('ERROR_MESSAGES');
+    expect(response.text).toContain('describeNylasError');
     expect(response.text).not.toContain('innerHTML');
+  });
+
+  test('GET /error-messages.js serves the error sentences', async () => {
+    const response = await request(demo.baseUrl).get('/error-messages.js').expect(200);
+
+    expect(response.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(response.text).toContain('const ERROR_MESSAGES');
+    expect(response.text).toContain('flow_user_mismatch');
+  });
+
+  test('GET /connect-library serves the @nylas/connect example', async () => {
+    const page = await request(demo.baseUrl).get('/connect-library').expect(200);
+    const script = await request(demo.baseUrl).get('/connect-library.js').expect(200);
+
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.text).toContain('<script type="module" src="/connect-library.js"></script>');
+    expect(page.text).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(script.text).toContain("from '/vendor/nylas-connect.js'");
+    expect(script.text).toContain('codeExchange: exchangeOnServer');
+  });
+
+  test('GET /vendor/nylas-connect.js serves the package with its license', async () => {
+    const response = await request(demo.baseUrl).get('/vendor/nylas-connect.js').expect(200);
+
+    expect(response.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(response.text).toMatch(/^\/\*!\n@nylas\/connect, served unchanged below/);
+    expect(response.text).toContain('The MIT License (MIT)');
+    expect(response.text).toContain('NylasConnect');
+  });
+
+  test('pages may keep their pop-ups as openers', async () => {
+    const response = await request(demo.baseUrl).get('/').expect(200);
+
+    expect(response.headers['cross-origin-opener-policy']).toBe('same-origin-allow-popups');
   });
 
   test('GET /app.css serves the style sheet', async () => {

@@ -229,6 +229,6 @@ describe('decorators on host routes', () => {
     emulator.invalidateGrant(grantId);
     const expired = await request(app.getHttpServer()).get(`/mail/mailboxes/${grantId}`).set('x-test-user', 'carol');
     expect(expired.status).toBe(409);
-    expect(expired.body).toEqual({ statusCode: 409, error: 'grant_expired', message: expect.any(String) });
+    expect(expired.body).toEqual({ statusCode: 409, error: 'grant_invalid', message: expect.any(String) });
   });
 });

@@ -3,10 +3,21 @@ export { NylasConnectService } from './nylas-connect.service.js';
 export { NylasAuthGuard } from './auth/nylas-auth.guard.js';
 export { NylasStrategy, buildCallbackUrl } from './auth/nylas.strategy.js';
 export { NylasCallbackExceptionFilter } from './auth/nylas-callback-exception.filter.js';
+export { NylasStartExceptionFilter } from './auth/nylas-start-exception.filter.js';
+export { NylasClientFlowService, type CodeExchangeInput } from './auth/nylas-client-flow.service.js';
+export { isCodeHandoff, type NylasCodeHandoff } from './auth/callback-outcome.js';
+export type { NylasPopupMessage } from './auth/popup-page.js';
+export type { CodeExchangeResponse } from './auth/nylas-connect.controller.js';
+export { NYLAS_FLOW_MODES, NYLAS_CONNECT_SUCCESS, NYLAS_CONNECT_ERROR, type NylasFlowMode } from './nylas-flow-mode.js';
 export { NylasGrantRepository, normalizeEmail, type StoredGrantTokens } from './storage/nylas-grant.repository.js';
 export { TokenCipher, TokenDecryptionError, type TokenEncryptionOptions, type EncryptedValue } from './crypto/token-cipher.js';
 export { NYLAS_CONNECT_ENTITIES, NylasGrant, NylasPendingFlow, type NylasGrantStatus } from './entities/index.js';
-export { NYLAS_CONNECT_MIGRATIONS, CreateNylasConnectTables1764806400000, AddGrantLifecycle1764892800000 } from './migrations/index.js';
+export {
+  NYLAS_CONNECT_MIGRATIONS,
+  CreateNylasConnectTables1764806400000,
+  AddGrantLifecycle1764892800000,
+  AddPendingFlowMode1764979200000,
+} from './migrations/index.js';
 export { NYLAS_CONNECT_OPTIONS, NYLAS_STRATEGY_NAME, NYLAS_ERROR_QUERY_PARAM } from './nylas-connect.constants.js';
 export { NYLAS_CONNECT_MODULE_OPTIONS, DEFAULT_ROUTE_PATH } from './nylas-connect.module-definition.js';
 export {

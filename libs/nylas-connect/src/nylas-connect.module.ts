@@ -6,6 +6,9 @@ import { nylasClientProvider } from './api/nylas-client.provider.js';
 import { NylasGrantResolver } from './api/nylas-grant.resolver.js';
 import { NylasAuthGuard } from './auth/nylas-auth.guard.js';
 import { NylasCallbackExceptionFilter } from './auth/nylas-callback-exception.filter.js';
+import { NylasClientFlowService } from './auth/nylas-client-flow.service.js';
+import { NylasPendingFlowReader } from './auth/nylas-pending-flow.reader.js';
+import { NylasStartExceptionFilter } from './auth/nylas-start-exception.filter.js';
 import { createNylasConnectController } from './auth/nylas-connect.controller.js';
 import { NylasStrategy } from './auth/nylas.strategy.js';
 import { NYLAS_CONNECT_ENTITIES } from './entities/index.js';
@@ -52,6 +55,9 @@ import { NylasWebhookService } from './webhooks/nylas-webhook.service.js';
     NylasStrategy,
     NylasAuthGuard,
     NylasCallbackExceptionFilter,
+    NylasStartExceptionFilter,
+    NylasPendingFlowReader,
+    NylasClientFlowService,
     nylasClientProvider,
     NylasGrantResolver,
     AccessTokenService,
@@ -67,6 +73,8 @@ import { NylasWebhookService } from './webhooks/nylas-webhook.service.js';
     NylasStrategy,
     NylasAuthGuard,
     NylasCallbackExceptionFilter,
+    NylasStartExceptionFilter,
+    NylasClientFlowService,
     NYLAS_CLIENT,
     NylasGrantResolver,
     NylasGrantEvents,

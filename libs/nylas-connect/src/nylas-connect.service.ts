@@ -10,6 +10,7 @@ import { InvalidStartParameterError } from './errors/start.errors.js';
 import { StorageUnavailableError } from './errors/storage.errors.js';
 import { NYLAS_CONNECT_OPTIONS } from './nylas-connect.constants.js';
 import { NYLAS_PROVIDERS, type NylasProvider } from './nylas-connect.options.js';
+import { NYLAS_FLOW_MODES, type NylasFlowMode } from './nylas-flow-mode.js';
 import type { NylasConnection, StartedFlow, StartFlowParams } from './nylas-connection.js';
 import { parseCallbackUrl } from './oauth/callback-params.js';
 import { IdTokenVerifier } from './oauth/id-token.verifier.js';
@@ -91,6 +92,7 @@ export class NylasConnectService {
     const provider = this.checkProvider(params.provider);
     const returnTo = params.returnTo === undefined || params.returnTo === '' ? null : validateReturnTo(params.returnTo);
     const loginHint = checkLoginHint(params.loginHint);
+    const mode = checkFlowMode(params.mode);
 
     const state = createState();
     const codeVerifier = createCodeVerifier();
@@ -102,7 +104,7 @@ export class NylasConnectService {
 
     try {
       await this.flows.create(
-        { stateHash: hashState(state), userId, codeVerifier, returnTo, provider: provider ?? null, createdAt: now, expiresAt },
+        { stateHash: hashState(state), userId, codeVerifier, returnTo, provider: provider ?? null, mode, createdAt: now, expiresAt },
         { maxPerUser: this.options.maxPendingFlowsPerUser, maxTotal: this.options.maxPendingFlows },
       );
     } catch (error) {
@@ -114,7 +116,10 @@ export class NylasConnectService {
       throw new StorageUnavailableError('starting the flow', { cause: error });
     }
 
-    const url = this.buildAuthUrl({ state, codeVerifier, provider, scope: params.scope ?? this.options.scope, loginHint });
+    // A client flow's code is exchanged for a front end whose own authorization URL carries no
+    // challenge (`@nylas/connect` drops PKCE when it hands the code to a backend), so none is sent.
+    const challengeVerifier = mode === 'client' ? undefined : codeVerifier;
+    const url = this.buildAuthUrl({ state, codeVerifier: challengeVerifier, provider, scope: params.scope ?? this.options.scope, loginHint });
     return { url, state, expiresAt };
   }
 
@@ -160,7 +165,8 @@ export class NylasConnectService {
 
     // The claim used the state up and the code works once, so after a failure from here on the
     // user starts again. The claimed row stays until it expires, so a replay is told it was used.
-    const tokens = await this.tokenClient.exchangeCode(code, flow.codeVerifier).catch((error: unknown) => this.abandon(flow, error));
+    const codeVerifier = flow.mode === 'client' ? undefined : flow.codeVerifier;
+    const tokens = await this.tokenClient.exchangeCode(code, codeVerifier).catch((error: unknown) => this.abandon(flow, error));
     const grantInfo = await this.idTokenVerifier
       .verify(tokens.idToken, tokens.grantId, { email: tokens.email, provider: tokens.provider })
       .catch((error: unknown) => this.abandon(flow, error));
@@ -190,7 +196,13 @@ export class NylasConnectService {
     }
   }
 
-  /** Writes the link in one transaction, so a failure leaves no partial row. */
+  /**
+   * Writes the link. `link` reads the grant's row and then writes it with one INSERT or UPDATE,
+   * which is atomic on its own, so no transaction is opened: one would cost a BEGIN and a COMMIT
+   * round trip and still not isolate the read from a concurrent link. PostgreSQL's default READ
+   * COMMITTED does not, and on SQLite TypeORM runs all requests on one connection. A concurrent
+   * first link of the same grant fails on the primary key either way.
+   */
   private async linkGrant(flow: NylasPendingFlow, result: ConnectResult, refreshToken: string | undefined, now: number) {
     const input = {
       grantId: result.grantId,
@@ -204,7 +216,7 @@ export class NylasConnectService {
       now,
     };
     try {
-      return await this.dataSource.transaction((manager) => this.grants.link(manager, input, this.options.grantConflictPolicy));
+      return await this.grants.link(this.dataSource.manager, input, this.options.grantConflictPolicy);
     } catch (error) {
       if (error instanceof NylasConnectError) {
         this.logger.warn(`Grant ${result.grantId} was not linked to user ${flow.userId}: ${error.code}`);
@@ -244,7 +256,7 @@ export class NylasConnectService {
     return provider as NylasProvider;
   }
 
-  private buildAuthUrl(input: { state: string; codeVerifier: string; provider?: string; scope: string[]; loginHint?: string }): string {
+  private buildAuthUrl(input: { state: string; codeVerifier?: string; provider?: string; scope: string[]; loginHint?: string }): string {
     const url = new URL(`${this.options.apiUri}/v3/connect/auth`);
     const query = url.searchParams;
     query.set('client_id', this.options.clientId);
@@ -252,8 +264,10 @@ export class NylasConnectService {
     query.set('response_type', 'code');
     query.set('access_type', this.options.accessType);
     query.set('state', input.state);
-    query.set('code_challenge', createNylasCodeChallenge(input.codeVerifier));
-    query.set('code_challenge_method', 'S256');
+    if (input.codeVerifier !== undefined) {
+      query.set('code_challenge', createNylasCodeChallenge(input.codeVerifier));
+      query.set('code_challenge_method', 'S256');
+    }
     if (input.provider) query.set('provider', input.provider);
     if (input.scope.length > 0) query.set('scope', input.scope.join(' '));
     if (input.loginHint) query.set('login_hint', input.loginHint);
@@ -267,6 +281,14 @@ function checkUserId(userId: unknown): string {
     throw new InvalidStartParameterError('invalid_user_id', `userId must be a non-empty string of at most ${MAX_USER_ID_LENGTH} characters.`);
   }
   return userId;
+}
+
+function checkFlowMode(mode: string | undefined): NylasFlowMode {
+  if (mode === undefined) return 'redirect';
+  if (!NYLAS_FLOW_MODES.includes(mode as NylasFlowMode)) {
+    throw new InvalidStartParameterError('invalid_mode', `mode must be one of ${NYLAS_FLOW_MODES.join(', ')}.`);
+  }
+  return mode as NylasFlowMode;
 }
 
 function checkLoginHint(loginHint: string | undefined): string | undefined {

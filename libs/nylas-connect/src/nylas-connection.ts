@@ -1,5 +1,6 @@
 import type { ConnectResult } from './connect-result.js';
 import type { NylasGrant } from './entities/nylas-grant.entity.js';
+import type { NylasFlowMode } from './nylas-flow-mode.js';
 
 /**
  * Everything a finished callback produced: what `callback(url)` returns, the stored link, and
@@ -25,6 +26,12 @@ export interface StartFlowParams {
   loginHint?: string;
   /** A same-site path to return to after the callback. */
   returnTo?: string;
+  /**
+   * Response style of the callback (see `NylasFlowMode`). Default: `redirect`. A `client` flow
+   * requests no PKCE challenge, because `@nylas/connect` builds its own authorization URL
+   * without one when it hands the code to a backend.
+   */
+  mode?: NylasFlowMode;
 }
 
 /** A started flow: where to send the browser, and the state that will come back. */

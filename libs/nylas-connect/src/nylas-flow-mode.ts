@@ -1,5 +1,5 @@
 /**
- * How the callback of a flow responds. It is chosen when the flow starts and stored with the
+ * Response style of a flow's callback. It is chosen when the flow starts and stored with the
  * pending flow, so a callback URL cannot switch it.
  *
  * - `redirect`: the callback redirects the browser to the return path, or to `failureRedirect`

@@ -9,6 +9,7 @@ import {
   type NylasProvider,
   type ResolveUserId,
 } from './nylas-connect.options.js';
+import { resolvePopupOrigin } from './auth/popup-origin.js';
 
 /** The module options after defaults are applied and every value is checked. */
 export interface ResolvedNylasConnectOptions {
@@ -29,6 +30,8 @@ export interface ResolvedNylasConnectOptions {
   requestTimeoutMs: number;
   successRedirect: string;
   failureRedirect: string;
+  /** Origin the pop-up page posts its message to; the origin of `callbackUri` unless set. */
+  popupOrigin: string;
   grantConflictPolicy: GrantConflictPolicy;
   resolveUserId: ResolveUserId;
   refreshMarginSeconds: number;
@@ -142,6 +145,9 @@ export function resolveNylasConnectOptions(options: NylasConnectOptions): Resolv
     throw new InvalidNylasConnectOptionError('maxPendingFlowsPerUser', `must be a whole number, got ${maxPendingFlowsPerUser}.`);
   }
 
+  const popupOrigin = resolvePopupOrigin(options.popupOrigin, callbackUri);
+  if ('problem' in popupOrigin) throw new InvalidNylasConnectOptionError('popupOrigin', popupOrigin.problem);
+
   let tokenCipher: TokenCipher | null = null;
   if (options.tokenEncryption !== undefined) {
     try {
@@ -169,6 +175,7 @@ export function resolveNylasConnectOptions(options: NylasConnectOptions): Resolv
     requestTimeoutMs: positiveNumber('requestTimeoutMs', options.requestTimeoutMs, 10_000),
     successRedirect: localPath('successRedirect', options.successRedirect),
     failureRedirect: localPath('failureRedirect', options.failureRedirect),
+    popupOrigin: popupOrigin.origin,
     grantConflictPolicy: options.grantConflictPolicy ?? 'reject',
     resolveUserId: options.resolveUserId ?? defaultResolveUserId,
     refreshMarginSeconds: positiveNumber('refreshMarginSeconds', options.refreshMarginSeconds, 300),

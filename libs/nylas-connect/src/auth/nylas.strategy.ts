@@ -1,26 +1,38 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
 
-import { NotSignedInError, InvalidStartParameterError } from '../errors/start.errors.js';
+import { InvalidStartParameterError } from '../errors/start.errors.js';
 import { NYLAS_CONNECT_OPTIONS, NYLAS_STRATEGY_NAME } from '../nylas-connect.constants.js';
 import type { NylasConnection } from '../nylas-connection.js';
 import { NylasConnectService } from '../nylas-connect.service.js';
+import type { NylasFlowMode } from '../nylas-flow-mode.js';
+import { parseCallbackUrl } from '../oauth/callback-params.js';
 import type { ResolvedNylasConnectOptions } from '../resolved-options.js';
+import { rememberFlowMode, type NylasCodeHandoff } from './callback-outcome.js';
 import { isCallbackRequest, NylasPassportStrategy } from './nylas-passport.strategy.js';
+import { NylasPendingFlowReader, type PendingFlowSummary } from './nylas-pending-flow.reader.js';
+import { requireSignedInUser } from './signed-in-user.js';
 
 /**
  * The `nylas` Passport strategy. Its validate step finishes the flow with `callback(url)`,
  * where `url` is the configured `callbackUri` with the request's query string: the host part
  * never comes from the request's `Host` or `X-Forwarded-*` headers.
+ *
+ * Before that it reads the flow's stored mode and records it on the request, so the response
+ * (redirect, pop-up page) follows the mode chosen at the start, never a parameter of the callback.
+ * The callback of a `client` flow with a code is not finished here: it becomes a `NylasCodeHandoff`.
  */
 @Injectable()
 export class NylasStrategy extends PassportStrategy(NylasPassportStrategy, NYLAS_STRATEGY_NAME) {
   private readonly callbackPath: string;
 
+  private readonly logger = new Logger('NylasConnect');
+
   constructor(
     private readonly connect: NylasConnectService,
     @Inject(NYLAS_CONNECT_OPTIONS) private readonly options: ResolvedNylasConnectOptions,
+    private readonly pendingFlows: NylasPendingFlowReader,
   ) {
     super();
     // NOTE: this matches only when the app sees the same path as the browser. Behind a proxy
@@ -32,24 +44,69 @@ export class NylasStrategy extends PassportStrategy(NylasPassportStrategy, NYLAS
     return isCallbackRequest(request, this.callbackPath);
   }
 
-  /** Finishes the flow for a callback request; the result becomes `request.user`. */
-  async validate(request: Request): Promise<NylasConnection> {
-    return this.connect.completeCallback(buildCallbackUrl(this.options.callbackUri, request));
+  /** Finishes the flow for a callback request, or hands a `client` flow's code on; the result becomes `request.user`. */
+  async validate(request: Request): Promise<NylasConnection | NylasCodeHandoff> {
+    const callbackUrl = buildCallbackUrl(this.options.callbackUri, request);
+    const flow = await this.findFlow(callbackUrl);
+    rememberFlowMode(request, flow?.mode ?? 'redirect');
+
+    if (flow?.mode === 'client') {
+      const params = parseCallbackUrl(callbackUrl);
+      // An error, or a URL without a code, goes through completeCallback, which uses the state up and raises the typed error.
+      if (params.error === undefined && params.code !== undefined && params.state !== undefined) {
+        return { handoff: 'client', code: params.code, state: params.state, returnTo: flow.returnTo };
+      }
+    }
+    return this.connect.completeCallback(callbackUrl);
   }
 
-  /** Starts a flow for the signed-in user, with `provider`, `returnTo` and `login_hint` from the query. */
+  /**
+   * Starts a flow for the signed-in user, with `provider`, `returnTo`, `login_hint` and `mode`
+   * (`redirect` or `popup`) from the query.
+   */
   override async startFlow(request: Request): Promise<string> {
-    const userId = await this.options.resolveUserId(request);
-    if (typeof userId !== 'string' || userId === '') throw new NotSignedInError();
-
+    const userId = await requireSignedInUser(request, this.options);
     const started = await this.connect.startFlow({
       userId,
       provider: singleQueryValue(request, 'provider'),
       returnTo: singleQueryValue(request, 'returnTo'),
       loginHint: singleQueryValue(request, 'login_hint'),
+      mode: startMode(request),
     });
     return started.url;
   }
+
+  /**
+   * Returns the pending flow the callback's state names, or null. A malformed URL or a failed
+   * read also gives null: the callback then reports the problem itself, when it claims the state.
+   */
+  private async findFlow(callbackUrl: string): Promise<PendingFlowSummary | null> {
+    let state: string | undefined;
+    try {
+      state = parseCallbackUrl(callbackUrl).state;
+    } catch {
+      return null;
+    }
+    if (state === undefined) return null;
+
+    try {
+      return await this.pendingFlows.findByState(state);
+    } catch (error) {
+      this.logger.warn(`Reading the mode of a flow failed: ${error instanceof Error ? error.name : typeof error}`);
+      return null;
+    }
+  }
+}
+
+/**
+ * Reads the `mode` query parameter of a start request: `redirect` (the default) or `popup`. A
+ * `client` flow starts through `POST <routePath>/flows` instead, which needs no redirect.
+ */
+export function startMode(request: Request): Extract<NylasFlowMode, 'redirect' | 'popup'> {
+  const mode = singleQueryValue(request, 'mode');
+  if (mode === undefined || mode === '' || mode === 'redirect') return 'redirect';
+  if (mode === 'popup') return 'popup';
+  throw new InvalidStartParameterError('invalid_mode', 'mode must be "redirect" or "popup"; a client flow starts with a POST to the flows endpoint.');
 }
 
 /** The configured callback URI with the query string the request arrived with. */
@@ -65,6 +122,7 @@ const START_PARAMETER_ERROR_CODES = {
   provider: 'invalid_provider',
   returnTo: 'invalid_return_to',
   login_hint: 'invalid_login_hint',
+  mode: 'invalid_mode',
 } as const;
 
 function singleQueryValue(request: Request, name: keyof typeof START_PARAMETER_ERROR_CODES): string | undefined {

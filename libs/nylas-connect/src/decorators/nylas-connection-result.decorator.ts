@@ -13,7 +13,7 @@ export function isNylasConnection(value: unknown): value is NylasConnection {
 /**
  * Gives a callback handler the finished flow, `request.user` typed as `NylasConnection`:
  * `done(@NylasConnectionResult() connection: NylasConnection)`. The route needs
- * `@UseGuards(NylasAuthGuard)`; without it the handler fails with an error that says so.
+ * `@UseGuards(NylasAuthGuard)`. Without it the handler fails with an error that names the missing guard.
  */
 export const NylasConnectionResult = createParamDecorator((_data: unknown, context: ExecutionContext): NylasConnection => {
   const user = context.switchToHttp().getRequest<Request>().user;

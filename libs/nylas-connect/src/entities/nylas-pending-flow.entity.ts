@@ -28,7 +28,7 @@ export class NylasPendingFlow {
   @Column({ name: 'provider', type: 'varchar', length: 32, nullable: true })
   provider: string | null;
 
-  /** How the callback responds: `redirect`, `popup` or `client` (see `NylasFlowMode`). */
+  /** Response style of the callback: `redirect`, `popup` or `client` (see `NylasFlowMode`). */
   @Column({ name: 'flow_mode', type: 'varchar', length: 16, default: 'redirect' })
   mode: NylasFlowMode;
 

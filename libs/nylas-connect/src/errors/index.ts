@@ -6,3 +6,4 @@ export * from './nylas-api.errors.js';
 export * from './storage.errors.js';
 export * from './grant.errors.js';
 export * from './webhook.errors.js';
+export * from './client-flow.errors.js';

@@ -7,10 +7,10 @@ export class NotSignedInError extends NylasConnectError {
   }
 }
 
-/** A start parameter (`returnTo`, `provider`, `loginHint`) is not acceptable. */
+/** A start parameter (`returnTo`, `provider`, `loginHint`, `mode`) is not acceptable. */
 export class InvalidStartParameterError extends NylasConnectError {
   constructor(
-    code: 'invalid_return_to' | 'invalid_provider' | 'invalid_login_hint' | 'invalid_user_id',
+    code: 'invalid_return_to' | 'invalid_provider' | 'invalid_login_hint' | 'invalid_user_id' | 'invalid_mode',
     message: string,
   ) {
     super(code, message, 400);

@@ -39,15 +39,19 @@ export interface NylasRefreshResponse {
 export class NylasTokenClient {
   constructor(@Inject(NYLAS_CONNECT_OPTIONS) private readonly options: ResolvedNylasConnectOptions) {}
 
-  /** Exchanges a code for tokens, sending the API key as `client_secret` and the PKCE verifier. */
-  async exchangeCode(code: string, codeVerifier: string): Promise<NylasTokenResponse> {
+  /**
+   * Exchanges a code for tokens, sending the API key as `client_secret` and the PKCE verifier.
+   * Without a verifier (a flow whose authorization URL had no challenge) none is sent, because
+   * a verifier without a challenge fails the exchange.
+   */
+  async exchangeCode(code: string, codeVerifier: string | undefined): Promise<NylasTokenResponse> {
     const response = await this.postToken({
       client_id: this.options.clientId,
       client_secret: this.options.apiKey,
       grant_type: 'authorization_code',
       code,
       redirect_uri: this.options.callbackUri,
-      code_verifier: codeVerifier,
+      ...(codeVerifier === undefined ? {} : { code_verifier: codeVerifier }),
     });
     const json = requireTokenBody(response.json);
     return {

@@ -201,9 +201,10 @@ export class NylasGrantRepository {
   }
 
   /**
-   * Links a grant to a user inside the caller's transaction. The same user connecting the same
-   * mailbox again updates the row in place, since Nylas returns the same grant id. A grant
-   * linked to another user follows `policy`: `reject` throws and writes nothing.
+   * Links a grant to a user through the caller's entity manager, with one read and one write.
+   * The same user connecting the same mailbox again updates the row in place, since Nylas
+   * returns the same grant id. A grant linked to another user follows `policy`: `reject` throws
+   * and writes nothing.
    */
   async link(manager: EntityManager, input: GrantLinkInput, policy: GrantConflictPolicy): Promise<NylasGrant> {
     const repository = manager.getRepository(NylasGrant);
