@@ -26,6 +26,8 @@ export function createNylasConnectOptions(
     // A refresh token is only worth asking for when it can be stored.
     accessType: config.tokenEncryption ? 'offline' : 'online',
     webhookSecret: config.webhookSecret,
+    // The demo shows a front end on @nylas/connect; see the option's warning before copying this.
+    allowClientFlows: true,
     ...overrides,
   };
 }

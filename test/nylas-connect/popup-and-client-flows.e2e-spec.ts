@@ -64,7 +64,7 @@ describe('pop-up and client flows', () => {
   beforeEach(async () => {
     emulator.reset();
     db = await createTestDatabase();
-    ctx = await createConnectTestApp(emulator, { resolveUserId: (req: Request) => req.header(USER_HEADER) }, db.options);
+    ctx = await createConnectTestApp(emulator, { resolveUserId: (req: Request) => req.header(USER_HEADER), allowClientFlows: true }, db.options);
   });
 
   afterEach(async () => {
@@ -154,7 +154,7 @@ describe('pop-up and client flows', () => {
 
     test('expired flow answers the page with state_expired', async () => {
       await ctx.app.close();
-      ctx = await createConnectTestApp(emulator, { resolveUserId: (req: Request) => req.header(USER_HEADER), stateTtlMs: 200 }, db.options);
+      ctx = await createConnectTestApp(emulator, { resolveUserId: (req: Request) => req.header(USER_HEADER), allowClientFlows: true, stateTtlMs: 200 }, db.options);
       const authUrl = await startThroughRoute('alice', { mode: 'popup' });
       const path = callbackPathOf(await emulator.approve(authUrl, { email: 'alice@example.com' }));
       await new Promise((resolve) => setTimeout(resolve, 300));
@@ -262,6 +262,19 @@ describe('pop-up and client flows', () => {
   });
 
   describe('client flows', () => {
+    test('are refused unless allowClientFlows is on', async () => {
+      await ctx.app.close();
+      ctx = await createConnectTestApp(emulator, { resolveUserId: (req: Request) => req.header(USER_HEADER) }, db.options);
+
+      const start = await http().post('/auth/nylas/flows').set(USER_HEADER, 'alice').send({});
+      expect(start.status).toBe(403);
+      expect(start.body.error).toBe('client_flows_disabled');
+
+      const exchange = await http().post('/auth/nylas/exchange').set(USER_HEADER, 'alice').send({ code: 'c', state: 's' });
+      expect(exchange.status).toBe(403);
+      expect(exchange.body.error).toBe('client_flows_disabled');
+    });
+
     test('POST flows answers 401 when signed out', async () => {
       const response = await http().post('/auth/nylas/flows').send({});
 

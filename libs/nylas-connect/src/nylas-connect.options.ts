@@ -112,6 +112,16 @@ export interface NylasConnectOptions {
   popupOrigin?: string;
 
   /**
+   * Allows flows that a front end finishes itself (`@nylas/connect` with its `codeExchange` hook,
+   * through `POST <routePath>/flows` and `POST <routePath>/exchange`). Default: false.
+   * WARNING: such flows have no PKCE, because that library leaves the challenge out of its
+   * authorization URL, so an authorization code stolen from one user's browser can be exchanged
+   * in another user's flow. Turn this on only for front ends that cannot use the redirect or
+   * pop-up flow.
+   */
+  allowClientFlows?: boolean;
+
+  /**
    * Policy for a grant id that Nylas returns while it is linked to another user, as happens
    * when two users connect the same mailbox. `reject` (default) changes nothing and fails with
    * `grant_linked_to_other_user`. `transfer` moves the link to the user who finished the flow.

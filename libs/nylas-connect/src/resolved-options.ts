@@ -32,6 +32,7 @@ export interface ResolvedNylasConnectOptions {
   failureRedirect: string;
   /** Origin the pop-up page posts its message to; the origin of `callbackUri` unless set. */
   popupOrigin: string;
+  allowClientFlows: boolean;
   grantConflictPolicy: GrantConflictPolicy;
   resolveUserId: ResolveUserId;
   refreshMarginSeconds: number;
@@ -176,6 +177,7 @@ export function resolveNylasConnectOptions(options: NylasConnectOptions): Resolv
     successRedirect: localPath('successRedirect', options.successRedirect),
     failureRedirect: localPath('failureRedirect', options.failureRedirect),
     popupOrigin: popupOrigin.origin,
+    allowClientFlows: options.allowClientFlows === true,
     grantConflictPolicy: options.grantConflictPolicy ?? 'reject',
     resolveUserId: options.resolveUserId ?? defaultResolveUserId,
     refreshMarginSeconds: positiveNumber('refreshMarginSeconds', options.refreshMarginSeconds, 300),

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import { StateNotFoundError } from '../errors/callback.errors.js';
-import { FlowModeMismatchError, FlowUserMismatchError } from '../errors/client-flow.errors.js';
+import { ClientFlowsDisabledError, FlowModeMismatchError, FlowUserMismatchError } from '../errors/client-flow.errors.js';
 import { StorageUnavailableError } from '../errors/storage.errors.js';
 import { NYLAS_CONNECT_OPTIONS } from '../nylas-connect.constants.js';
 import type { NylasConnection, StartedFlow, StartFlowParams } from '../nylas-connection.js';
@@ -23,7 +23,8 @@ export interface CodeExchangeInput {
  * NOTE: such a flow has no PKCE, because `@nylas/connect` 1.2.5 leaves the challenge out of its
  * authorization URL whenever `codeExchange` is set. The state and the user check below still bind
  * the flow to the user who started it, but nothing binds the code to the state: a stolen code
- * could be sent with another user's own state. Prefer the `redirect` or `popup` flows, which use PKCE.
+ * could be sent with another user's own state. That is why these flows are off unless the
+ * `allowClientFlows` option turns them on; the `redirect` and `popup` flows use PKCE.
  */
 @Injectable()
 export class NylasClientFlowService {
@@ -37,6 +38,7 @@ export class NylasClientFlowService {
 
   /** Starts a `client` flow for a user and returns `{ url, state, expiresAt }`; the URL has no PKCE challenge. */
   start(params: Omit<StartFlowParams, 'mode'>): Promise<StartedFlow> {
+    if (!this.options.allowClientFlows) throw new ClientFlowsDisabledError();
     return this.connect.startFlow({ ...params, mode: 'client' });
   }
 
@@ -47,6 +49,7 @@ export class NylasClientFlowService {
    * configured `callbackUri` with `code` and `state`, the URL Nylas redirected the pop-up to.
    */
   async exchange(userId: string, input: CodeExchangeInput): Promise<NylasConnection> {
+    if (!this.options.allowClientFlows) throw new ClientFlowsDisabledError();
     const flow = await this.findFlow(input.state);
     if (flow === null) throw new StateNotFoundError();
     if (flow.userId !== userId) {

@@ -27,3 +27,10 @@ export class JsonBodyRequiredError extends NylasConnectError {
     super('unsupported_media_type', 'Send the request body as JSON, with Content-Type: application/json.', 415);
   }
 }
+
+/** A client flow was requested while the `allowClientFlows` option is off. */
+export class ClientFlowsDisabledError extends NylasConnectError {
+  constructor() {
+    super('client_flows_disabled', 'Front-end code exchange is turned off on this server. Use the redirect or pop-up flow.', 403);
+  }
+}
