@@ -188,6 +188,8 @@ describe('NylasConnectService.callback', () => {
     ['a 200 that is not JSON', { status: 200, body: 'ok', contentType: 'text/plain' }, 'invalid_token_response', 502],
     ['a 200 with a bad expires_in', { status: 200, body: '{"access_token":"t","grant_id":"g","expires_in":"soon","id_token":"a.b.c"}' }, 'invalid_token_response', 502],
     ['a dropped connection', { dropConnection: true }, 'nylas_unavailable', 502],
+    ['a 200 with expires_in over a year', { status: 200, body: '{"access_token":"t","grant_id":"g","expires_in":9007199254740991,"id_token":"a.b.c"}' }, 'invalid_token_response', 502],
+    ['a 200 with a grant_id over 255 characters', { status: 200, body: `{"access_token":"t","grant_id":"${'g'.repeat(256)}","expires_in":3600,"id_token":"a.b.c"}` }, 'invalid_token_response', 502],
   ])('maps %s from the token endpoint and stores nothing', async (_case, fault, code, status) => {
     const url = await approvedCallback();
     emulator.injectFault('token', fault);
@@ -251,6 +253,15 @@ describe('NylasConnectService.callback', () => {
 
     const error = await errorOf(ctx.service.callback(await approvedCallback()));
     expect(error.code).toBe('invalid_id_token');
+    expect(await ctx.grants.findForUser('alice')).toHaveLength(0);
+  });
+
+  it('reports an unreachable JWKS as a Nylas outage, not a bad token', async () => {
+    const url = await approvedCallback();
+    emulator.injectFault('jwks', { status: 503, body: 'down', contentType: 'text/plain' });
+
+    const error = await errorOf(ctx.service.callback(url));
+    expect(error.code).toBe('nylas_unavailable');
     expect(await ctx.grants.findForUser('alice')).toHaveLength(0);
   });
 

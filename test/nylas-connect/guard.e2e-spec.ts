@@ -12,6 +12,7 @@ import {
   NylasConnectModule,
   NylasGrantRepository,
   type NylasConnection,
+  type NylasConnectOptions,
 } from 'nestjs-nylas-connect';
 import { NylasEmulator } from 'nylas-emulator';
 
@@ -35,7 +36,7 @@ class HostMailController {
 
 const HOST_CALLBACK_URI = 'http://app.test/mail/done';
 
-async function createHostApp(emulator: NylasEmulator, routePath: string | false): Promise<INestApplication> {
+async function createHostApp(emulator: NylasEmulator, routePath: string | false, overrides: Partial<NylasConnectOptions> = {}): Promise<INestApplication> {
   @Module({
     imports: [
       TypeOrmModule.forRoot({
@@ -56,6 +57,7 @@ async function createHostApp(emulator: NylasEmulator, routePath: string | false)
           idTokenIssuer: emulator.issuer,
           successRedirect: '/connected',
           failureRedirect: '/failed?tab=mail',
+          ...overrides,
         }),
       }),
     ],
@@ -163,6 +165,33 @@ describe('NylasAuthGuard over HTTP', () => {
       expect(response.text).not.toContain('User said no');
     });
 
+    it('rejects a callback opened by another signed-in user, and the owner can still finish it', async () => {
+      const start = await request(app.getHttpServer()).get('/auth/nylas').set('x-test-user', 'mallory');
+      // Mallory sends her authorization URL to Alice, who consents with her own mailbox.
+      const callbackUrl = await emulator.approve(start.headers.location, { email: 'alice@example.com' });
+
+      const asAlice = await request(app.getHttpServer()).get(pathAndQuery(callbackUrl)).set('x-test-user', 'alice').set('accept', 'application/json');
+      expect(asAlice.status).toBe(403);
+      expect(asAlice.body.error).toBe('flow_user_mismatch');
+      expect(emulator.stats().tokenExchanges.authorizationCode).toBe(0);
+
+      const asMallory = await request(app.getHttpServer()).get(pathAndQuery(callbackUrl)).set('x-test-user', 'mallory').set('accept', 'application/json');
+      expect(asMallory.status).toBe(200);
+    });
+
+    it('refuses callback parameters on the start route', async () => {
+      const response = await request(app.getHttpServer()).get('/auth/nylas?code=abc&state=xyz').set('x-test-user', 'alice');
+      expect(response.status).toBe(400);
+      expect(response.body.error).toBe('unexpected_callback_parameters');
+      expect(emulator.stats().tokenExchanges.authorizationCode).toBe(0);
+    });
+
+    it.each(['/AUTH/NYLAS/CALLBACK', '/auth/nylas/callback/'])('treats %s as the callback route, never a start', async (path) => {
+      const response = await request(app.getHttpServer()).get(path).set('x-test-user', 'alice').set('accept', 'application/json');
+      expect(response.status).toBe(400);
+      expect(response.body.error).toBe('missing_callback_parameters');
+    });
+
     it('sends the configured callbackUri whatever the forwarded headers say', async () => {
       const start = await request(app.getHttpServer()).get('/auth/nylas').set('x-test-user', 'alice');
       const callbackUrl = await emulator.approve(start.headers.location, { email: 'alice@example.com' });
@@ -176,6 +205,25 @@ describe('NylasAuthGuard over HTTP', () => {
       // The emulator only exchanges a code for the byte-identical redirect_uri it was issued for.
       expect(response.status).toBe(200);
       expect(emulator.stats().tokenExchanges.authorizationCode).toBe(1);
+    });
+  });
+
+  describe('requireSignedInCallback', () => {
+    it('rejects a callback with nobody signed in', async () => {
+      const app = await createHostApp(emulator, 'auth/nylas', { requireSignedInCallback: true });
+      try {
+        const start = await request(app.getHttpServer()).get('/auth/nylas').set('x-test-user', 'alice');
+        const callbackUrl = await emulator.approve(start.headers.location, { email: 'alice@example.com' });
+
+        const anonymous = await request(app.getHttpServer()).get(pathAndQuery(callbackUrl)).set('accept', 'application/json');
+        expect(anonymous.status).toBe(401);
+        expect(anonymous.body.error).toBe('not_signed_in');
+
+        const owner = await request(app.getHttpServer()).get(pathAndQuery(callbackUrl)).set('x-test-user', 'alice').set('accept', 'application/json');
+        expect(owner.status).toBe(200);
+      } finally {
+        await app.close();
+      }
     });
   });
 

@@ -126,6 +126,20 @@ describe('grant lifecycle', () => {
       expect(emulator.stats().tokenExchanges.refreshToken).toBe(1);
     });
 
+    it.each([
+      ['temporarily_unavailable', 503],
+      ['server_error', 500],
+      ['invalid_client', 401],
+    ])('keeps the grant valid when the refresh fails with %s', async (error, status) => {
+      const ctx = await app(OFFLINE);
+      const grantId = await connect(ctx);
+      await expireStoredToken(ctx, grantId);
+      emulator.injectFault('token', { status, body: JSON.stringify({ error, error_description: 'x' }), times: 1 });
+
+      await expect(ctx.service.getAccessToken(grantId)).rejects.toMatchObject({ code: error });
+      expect((await ctx.grants.findByGrantId(grantId))?.status).toBe('valid');
+    });
+
     it('reports tokens_not_stored without an encryption key', async () => {
       const ctx = await app({});
       const grantId = await connect(ctx);

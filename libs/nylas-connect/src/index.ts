@@ -45,3 +45,4 @@ export type { DisconnectOptions, DisconnectResult } from './lifecycle/grant-life
 export { nylasWebhookRawBody } from './webhooks/nylas-webhook-raw-body.js';
 export { isValidNylasSignature } from './webhooks/webhook-signature.js';
 export { NylasWebhookEvent } from './entities/nylas-webhook-event.entity.js';
+export { NylasFlowStep, NYLAS_FLOW_STEP } from './auth/nylas-flow-step.decorator.js';

@@ -129,8 +129,19 @@ export interface NylasConnectOptions {
    */
   grantConflictPolicy?: GrantConflictPolicy;
 
-  /** Returns the user id of the request that starts a flow. Default: `request.user.id` when it is a string. */
+  /**
+   * Returns the application user of a request. At the start it names the user the grant will be
+   * linked to; at the callback, a different signed-in user is rejected with 403
+   * `flow_user_mismatch`. Default: `request.user.id` when it is a string.
+   */
   resolveUserId?: ResolveUserId;
+
+  /**
+   * Also rejects a callback when `resolveUserId` finds nobody signed in (401 `not_signed_in`), so
+   * a flow can only finish in a browser where its own user is signed in. Needs a session cookie
+   * that the top-level redirect from Nylas carries (`SameSite=Lax`, not `Strict`). Default: false.
+   */
+  requireSignedInCallback?: boolean;
 
   /**
    * Keys to store access and refresh tokens with, AES-256-GCM encrypted. Default: none, so no

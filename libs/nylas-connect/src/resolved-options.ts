@@ -33,6 +33,7 @@ export interface ResolvedNylasConnectOptions {
   /** Origin the pop-up page posts its message to; the origin of `callbackUri` unless set. */
   popupOrigin: string;
   allowClientFlows: boolean;
+  requireSignedInCallback: boolean;
   grantConflictPolicy: GrantConflictPolicy;
   resolveUserId: ResolveUserId;
   refreshMarginSeconds: number;
@@ -178,6 +179,7 @@ export function resolveNylasConnectOptions(options: NylasConnectOptions): Resolv
     failureRedirect: localPath('failureRedirect', options.failureRedirect),
     popupOrigin: popupOrigin.origin,
     allowClientFlows: options.allowClientFlows === true,
+    requireSignedInCallback: options.requireSignedInCallback === true,
     grantConflictPolicy: options.grantConflictPolicy ?? 'reject',
     resolveUserId: options.resolveUserId ?? defaultResolveUserId,
     refreshMarginSeconds: positiveNumber('refreshMarginSeconds', options.refreshMarginSeconds, 300),

@@ -1,8 +1,10 @@
 import { Injectable, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 
 import { NYLAS_STRATEGY_NAME } from '../nylas-connect.constants.js';
-import { NYLAS_STRATEGY_INSTANCE_OPTION } from './nylas-passport.strategy.js';
+import { NYLAS_FLOW_STEP, type NylasFlowStep } from './nylas-flow-step.decorator.js';
+import { NYLAS_FLOW_STEP_OPTION, NYLAS_STRATEGY_INSTANCE_OPTION } from './nylas-passport.strategy.js';
 import { NylasStrategy } from './nylas.strategy.js';
 
 /**
@@ -12,12 +14,16 @@ import { NylasStrategy } from './nylas.strategy.js';
  */
 @Injectable()
 export class NylasAuthGuard extends AuthGuard(NYLAS_STRATEGY_NAME) {
-  constructor(private readonly strategy: NylasStrategy) {
+  constructor(
+    private readonly strategy: NylasStrategy,
+    private readonly reflector: Reflector,
+  ) {
     super();
   }
 
-  override getAuthenticateOptions(_context: ExecutionContext): Record<string, unknown> {
-    return { session: false, [NYLAS_STRATEGY_INSTANCE_OPTION]: this.strategy };
+  override getAuthenticateOptions(context: ExecutionContext): Record<string, unknown> {
+    const step = this.reflector.get<NylasFlowStep | undefined>(NYLAS_FLOW_STEP, context.getHandler());
+    return { session: false, [NYLAS_STRATEGY_INSTANCE_OPTION]: this.strategy, [NYLAS_FLOW_STEP_OPTION]: step };
   }
 
   override handleRequest<TUser>(error: unknown, user: TUser | false): TUser {

@@ -8,6 +8,7 @@ import type { ResolvedNylasConnectOptions } from '../resolved-options.js';
 import { isCodeHandoff, rememberedFlowMode, type NylasCodeHandoff } from './callback-outcome.js';
 import { readClientFlowParams, readCodeExchangeInput } from './client-flow-body.js';
 import { NylasAuthGuard } from './nylas-auth.guard.js';
+import { NylasFlowStep } from './nylas-flow-step.decorator.js';
 import { NylasCallbackExceptionFilter, wantsJson } from './nylas-callback-exception.filter.js';
 import { NylasClientFlowService } from './nylas-client-flow.service.js';
 import { NylasStartExceptionFilter } from './nylas-start-exception.filter.js';
@@ -40,6 +41,7 @@ export function createNylasConnectController(path: string): Type<unknown> {
 
     /** Never runs, because the guard has already redirected to Nylas or thrown an error. */
     @Get()
+    @NylasFlowStep('start')
     @HttpCode(302)
     @UseGuards(NylasAuthGuard)
     @UseFilters(NylasStartExceptionFilter)
@@ -51,6 +53,7 @@ export function createNylasConnectController(path: string): Type<unknown> {
      * opener. A `redirect` flow gets JSON when the client asks for it, or else a redirect.
      */
     @Get('callback')
+    @NylasFlowStep('callback')
     @UseGuards(NylasAuthGuard)
     @UseFilters(NylasCallbackExceptionFilter)
     callback(@Req() request: Request, @Res() response: Response): void {

@@ -2,7 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
 
-import { InvalidStartParameterError } from '../errors/start.errors.js';
+import { FlowUserMismatchError } from '../errors/client-flow.errors.js';
+import { InvalidStartParameterError, NotSignedInError } from '../errors/start.errors.js';
 import { NYLAS_CONNECT_OPTIONS, NYLAS_STRATEGY_NAME } from '../nylas-connect.constants.js';
 import type { NylasConnection } from '../nylas-connection.js';
 import { NylasConnectService } from '../nylas-connect.service.js';
@@ -49,6 +50,7 @@ export class NylasStrategy extends PassportStrategy(NylasPassportStrategy, NYLAS
     const callbackUrl = buildCallbackUrl(this.options.callbackUri, request);
     const flow = await this.findFlow(callbackUrl);
     rememberFlowMode(request, flow?.mode ?? 'redirect');
+    if (flow) await this.checkCallbackUser(request, flow);
 
     if (flow?.mode === 'client') {
       const params = parseCallbackUrl(callbackUrl);
@@ -74,6 +76,22 @@ export class NylasStrategy extends PassportStrategy(NylasPassportStrategy, NYLAS
       mode: startMode(request),
     });
     return started.url;
+  }
+
+  /**
+   * Rejects a callback opened in a browser where another user is signed in. Without this, someone
+   * could send their own authorization URL to a victim, and the victim's mailbox would be linked
+   * to the sender. The check runs before the state is claimed, so the flow's own user can still
+   * finish it. With `requireSignedInCallback`, a callback with nobody signed in is rejected too.
+   */
+  private async checkCallbackUser(request: Request, flow: PendingFlowSummary): Promise<void> {
+    const userId = await this.options.resolveUserId(request);
+    const signedIn = typeof userId === 'string' && userId !== '';
+    if (signedIn && userId !== flow.userId) {
+      this.logger.warn(`User ${userId} opened the callback of a flow started by user ${flow.userId}; nothing was exchanged`);
+      throw new FlowUserMismatchError();
+    }
+    if (!signedIn && this.options.requireSignedInCallback) throw new NotSignedInError();
   }
 
   /**

@@ -10,7 +10,7 @@ export class NotSignedInError extends NylasConnectError {
 /** A start parameter (`returnTo`, `provider`, `loginHint`, `mode`) is not acceptable. */
 export class InvalidStartParameterError extends NylasConnectError {
   constructor(
-    code: 'invalid_return_to' | 'invalid_provider' | 'invalid_login_hint' | 'invalid_user_id' | 'invalid_mode',
+    code: 'invalid_return_to' | 'invalid_provider' | 'invalid_login_hint' | 'invalid_user_id' | 'unexpected_callback_parameters' | 'invalid_mode',
     message: string,
   ) {
     super(code, message, 400);

@@ -102,11 +102,12 @@ export class AccessTokenService {
   }
 
   /**
-   * An OAuth error means Nylas rejected the refresh token, so the grant is marked invalid and the
-   * host app is told. Any other failure (an outage, a timeout) leaves the grant as it was.
+   * `invalid_grant` means Nylas rejected the refresh token (RFC 6749, section 5.2), so the grant
+   * is marked invalid and the host app is told. Any other failure, an outage, a timeout or a
+   * wrong API key (`invalid_client`) included, leaves the grant as it was.
    */
   private async handleRefreshFailure(grantId: string, error: unknown): Promise<never> {
-    if (!(error instanceof NylasOAuthError)) {
+    if (!(error instanceof NylasOAuthError) || error.code !== 'invalid_grant') {
       await this.grants.releaseRefreshLease(grantId).catch(() => undefined);
       this.logger.warn(`Refreshing grant ${grantId} failed and will be retried on the next call: ${(error as { code?: string }).code ?? 'unexpected_error'}`);
       throw error;

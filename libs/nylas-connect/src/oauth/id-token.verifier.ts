@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 
 import type { GrantInfo } from '../connect-result.js';
-import { InvalidIdTokenError } from '../errors/nylas-api.errors.js';
+import { InvalidIdTokenError, NylasTimeoutError, NylasUnavailableError } from '../errors/nylas-api.errors.js';
 import { NYLAS_CONNECT_OPTIONS } from '../nylas-connect.constants.js';
 import type { ResolvedNylasConnectOptions } from '../resolved-options.js';
 
@@ -48,7 +48,7 @@ export class IdTokenVerifier {
       });
       return payload;
     } catch (error) {
-      throw new InvalidIdTokenError(describeJoseError(error), { cause: error });
+      throw toVerificationError(error, this.options.requestTimeoutMs);
     }
   }
 
@@ -84,6 +84,18 @@ function checkClaims(payload: JWTPayload, options: ResolvedNylasConnectOptions):
   if (typeof payload.iat === 'number' && payload.iat > now + tolerance) throw new InvalidIdTokenError('issued in the future');
 }
 
+/**
+ * Tells a JWKS that could not be fetched (an outage on Nylas's side) from a token that failed
+ * a check, so the first gets a 502 or 504 like any Nylas outage and only the second is blamed
+ * on the token.
+ */
+function toVerificationError(error: unknown, timeoutMs: number): Error {
+  if (error instanceof errors.JWKSTimeout) return new NylasTimeoutError(timeoutMs, { cause: error });
+  const fetchFailed = !(error instanceof errors.JOSEError) || (error.code === 'ERR_JOSE_GENERIC' && /JSON Web Key Set/i.test(error.message));
+  if (fetchFailed) return new NylasUnavailableError('the JWKS could not be fetched', undefined, { cause: error });
+  return new InvalidIdTokenError(describeJoseError(error), { cause: error });
+}
+
 function describeJoseError(error: unknown): string {
   if (error instanceof errors.JWTExpired) return 'expired';
   if (error instanceof errors.JWTClaimValidationFailed) return `claim "${error.claim}" failed: ${error.reason}`;
@@ -105,6 +117,10 @@ function stringClaim(payload: JWTPayload, name: string): string | undefined {
  */
 function toGrantInfo(payload: JWTPayload, fallback: { email?: string; provider?: string }): GrantInfo {
   const email = stringClaim(payload, 'email') ?? fallback.email ?? '';
+  const provider = stringClaim(payload, 'provider') ?? fallback.provider ?? 'unknown';
+  // The email and the provider are stored; values longer than their columns are faults.
+  if (email.length > 320) throw new InvalidIdTokenError('its email is longer than 320 characters');
+  if (provider.length > 32) throw new InvalidIdTokenError('its provider is longer than 32 characters');
   const givenName = stringClaim(payload, 'given_name');
   const emailVerified = payload.email_verified;
   return {
@@ -115,6 +131,6 @@ function toGrantInfo(payload: JWTPayload, fallback: { email?: string; provider?:
     givenName,
     familyName: stringClaim(payload, 'family_name'),
     picture: stringClaim(payload, 'picture'),
-    provider: stringClaim(payload, 'provider') ?? fallback.provider ?? 'unknown',
+    provider,
   };
 }

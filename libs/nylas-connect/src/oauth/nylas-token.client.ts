@@ -17,7 +17,6 @@ export interface NylasTokenResponse {
   email?: string;
   provider?: string;
   refreshToken?: string;
-  tokenType?: string;
 }
 
 /** Checked body of a successful refresh: Nylas may leave out the ID token and the grant id. */
@@ -63,7 +62,6 @@ export class NylasTokenClient {
       email: optionalString(json, 'email'),
       provider: optionalString(json, 'provider'),
       refreshToken: optionalString(json, 'refresh_token'),
-      tokenType: optionalString(json, 'token_type'),
     };
   }
 
@@ -130,24 +128,42 @@ function requireTokenBody(json: unknown): Record<string, unknown> {
   return json;
 }
 
+/**
+ * Longest accepted value of each stored field, matching its database column, so a response that
+ * would not fit is rejected before anything is written rather than failing the insert.
+ */
+const MAX_FIELD_LENGTH: Record<string, number> = { grant_id: 255, email: 320, provider: 32 };
+
+/** Longest accepted token or scope string. */
+const MAX_TOKEN_LENGTH = 16 * 1024;
+
 function requireString(json: Record<string, unknown>, field: string): string {
   const value = json[field];
-  if (typeof value !== 'string' || value === '') throw new InvalidTokenResponseError(field);
+  if (typeof value !== 'string' || value === '' || value.length > (MAX_FIELD_LENGTH[field] ?? MAX_TOKEN_LENGTH)) {
+    throw new InvalidTokenResponseError(field);
+  }
   return value;
 }
 
 function optionalString(json: Record<string, unknown>, field: string): string | undefined {
   const value = json[field];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new InvalidTokenResponseError(field);
+  if (typeof value !== 'string' || value.length > (MAX_FIELD_LENGTH[field] ?? MAX_TOKEN_LENGTH)) throw new InvalidTokenResponseError(field);
   return value;
 }
 
-/** `expires_in` is a number of seconds; a numeric string is accepted too, since some servers send one. */
+/** Longest access-token lifetime accepted: a year. Nylas issues tokens for an hour. */
+const MAX_EXPIRES_IN_SECONDS = 365 * 24 * 60 * 60;
+
+/**
+ * `expires_in` is a number of seconds; a numeric string is accepted too, since some servers send
+ * one. A value over a year is rejected, because an expiry that far out is a fault, and a huge one
+ * would not fit a date.
+ */
 function readExpiresIn(json: Record<string, unknown>): number {
   const raw = json.expires_in;
-  const value = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : raw;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+  const value = typeof raw === 'string' && /^\d{1,12}$/.test(raw) ? Number(raw) : raw;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0 || value > MAX_EXPIRES_IN_SECONDS) {
     throw new InvalidTokenResponseError('expires_in');
   }
   return value;
