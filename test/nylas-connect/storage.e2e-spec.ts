@@ -83,6 +83,18 @@ describe('grant storage', () => {
   });
 
   describe('linking rules', () => {
+    it('gives two users who link one new mailbox at once one link and one 409', async () => {
+      const instanceA = await app();
+      const instanceB = await app();
+      const aliceUrl = await emulator.approve(await instanceA.service.getAuthUrl({ userId: 'alice' }), { email: 'shared@example.com' });
+      const bobUrl = await emulator.approve(await instanceB.service.getAuthUrl({ userId: 'bob' }), { email: 'shared@example.com' });
+
+      const outcomes = await Promise.all([outcome(instanceA.service.callback(aliceUrl)), outcome(instanceB.service.callback(bobUrl))]);
+
+      expect(outcomes.sort()).toEqual(['grant_linked_to_other_user', 'ok']);
+      expect(await rawGrantRows(instanceA)).toHaveLength(1);
+    });
+
     it('links several mailboxes to one user', async () => {
       const ctx = await app();
       for (const email of ['one@example.com', 'two@example.com']) {

@@ -5,7 +5,7 @@ import { NylasGrantEvents, isValidNylasSignature, nylasWebhookRawBody, type Nyla
 import { NylasEmulator } from 'nylas-emulator';
 import request from 'supertest';
 
-import { createConnectTestApp, silenceNestLogger, startEmulator, type ConnectTestApp } from '../support/connect-test-app.js';
+import { CLIENT_ID, createConnectTestApp, silenceNestLogger, startEmulator, type ConnectTestApp } from '../support/connect-test-app.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 const SECRET = 'test-webhook-secret';
@@ -15,15 +15,21 @@ function sign(body: Buffer | string, secret = SECRET): string {
   return createHmac('sha256', secret).update(body).digest('hex');
 }
 
-function grantEvent(type: string, grantId: string, id: string, extra: Record<string, unknown> = {}): string {
+function grantEvent(
+  type: string,
+  grantId: string,
+  id: string,
+  extra: Record<string, unknown> = {},
+  envelope: { time?: number; applicationId?: string } = {},
+): string {
   return JSON.stringify({
     specversion: '1.0',
     type,
     source: '/nylas/system',
     id,
-    time: Math.floor(Date.now() / 1000),
+    time: envelope.time ?? Math.floor(Date.now() / 1000),
     webhook_delivery_attempt: 1,
-    data: { application_id: 'app_1', object: { grant_id: grantId, provider: 'google', email: 'alice@example.com', ...extra } },
+    data: { application_id: envelope.applicationId ?? CLIENT_ID, object: { grant_id: grantId, provider: 'google', email: 'alice@example.com', ...extra } },
   });
 }
 
@@ -123,9 +129,31 @@ describe('Nylas webhooks', () => {
     expect((await ctx.grants.findByGrantId(grantId))?.status).toBe('invalid');
   });
 
+  it('ignores a late grant.expired made before the grant last changed', async () => {
+    const tenMinutesAgo = Math.floor(Date.now() / 1000) - 600;
+    const response = await post(grantEvent('grant.expired', grantId, 'evt_late', {}, { time: tenMinutesAgo }));
+    expect(response.body).toEqual({ outcome: 'stale' });
+    expect((await ctx.grants.findByGrantId(grantId))?.status).toBe('valid');
+    expect(events).toEqual([]);
+  });
+
+  it('ignores an event of another Nylas application', async () => {
+    const response = await post(grantEvent('grant.expired', grantId, 'evt_other_app', {}, { applicationId: 'another-app' }));
+    expect(response.body).toEqual({ outcome: 'ignored' });
+    expect((await ctx.grants.findByGrantId(grantId))?.status).toBe('valid');
+  });
+
+  it('refuses an event older than the id retention', async () => {
+    const eightDaysAgo = Math.floor(Date.now() / 1000) - 8 * 24 * 3600;
+    const response = await post(grantEvent('grant.deleted', grantId, 'evt_ancient', {}, { time: eightDaysAgo }));
+    expect(response.body).toEqual({ outcome: 'ignored' });
+    expect(await ctx.grants.findForUser('alice')).toHaveLength(1);
+  });
+
   it('answers 200 and changes nothing for an unknown grant', async () => {
     const response = await post(grantEvent('grant.expired', 'unknown-grant', 'evt_unknown'));
     expect(response.status).toBe(200);
+    expect(response.body).toEqual({ outcome: 'not_linked' });
     expect((await ctx.grants.findByGrantId(grantId))?.status).toBe('valid');
   });
 

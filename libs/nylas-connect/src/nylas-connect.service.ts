@@ -4,10 +4,11 @@ import { DataSource } from 'typeorm';
 
 import type { ConnectResult } from './connect-result.js';
 import { InvalidCallbackError } from './errors/callback.errors.js';
+import { describeError as describe } from './errors/describe-error.js';
 import { NylasConnectError } from './errors/nylas-connect.error.js';
 import { createOAuthError } from './errors/oauth.errors.js';
 import { InvalidStartParameterError } from './errors/start.errors.js';
-import { StorageUnavailableError } from './errors/storage.errors.js';
+import { GrantLinkChangedError, StorageUnavailableError } from './errors/storage.errors.js';
 import { NYLAS_CONNECT_OPTIONS } from './nylas-connect.constants.js';
 import { NYLAS_PROVIDERS, type NylasProvider } from './nylas-connect.options.js';
 import { NYLAS_FLOW_MODES, type NylasFlowMode } from './nylas-flow-mode.js';
@@ -20,7 +21,8 @@ import { validateReturnTo } from './oauth/return-to.js';
 import { createState, hashState } from './oauth/state.js';
 import type { ResolvedNylasConnectOptions } from './resolved-options.js';
 import { NylasFlowStore } from './storage/nylas-flow.store.js';
-import { NylasGrantRepository } from './storage/nylas-grant.repository.js';
+import { isUniqueViolation } from './storage/database-errors.js';
+import { NylasGrantRepository, type GrantLinkInput } from './storage/nylas-grant.repository.js';
 import type { NylasPendingFlow } from './entities/nylas-pending-flow.entity.js';
 import type { NylasGrant } from './entities/nylas-grant.entity.js';
 import { AccessTokenService } from './lifecycle/access-token.service.js';
@@ -203,8 +205,8 @@ export class NylasConnectService {
    * COMMITTED does not, and on SQLite TypeORM runs all requests on one connection. A concurrent
    * first link of the same grant fails on the primary key either way.
    */
-  private async linkGrant(flow: NylasPendingFlow, result: ConnectResult, refreshToken: string | undefined, now: number) {
-    const input = {
+  private async linkGrant(flow: NylasPendingFlow, result: ConnectResult, refreshToken: string | undefined, now: number): Promise<NylasGrant> {
+    const input: GrantLinkInput = {
       grantId: result.grantId,
       userId: flow.userId,
       email: result.grantInfo?.email ?? '',
@@ -216,7 +218,7 @@ export class NylasConnectService {
       now,
     };
     try {
-      return await this.grants.link(this.dataSource.manager, input, this.options.grantConflictPolicy);
+      return await this.linkWithOneRetry(input);
     } catch (error) {
       if (error instanceof NylasConnectError) {
         this.logger.warn(`Grant ${result.grantId} was not linked to user ${flow.userId}: ${error.code}`);
@@ -224,6 +226,21 @@ export class NylasConnectService {
       }
       this.logger.error(`Linking grant ${result.grantId} to user ${flow.userId} failed: ${describe(error)}`);
       throw new StorageUnavailableError('linking the grant', { cause: error });
+    }
+  }
+
+  /**
+   * Links, and once more if a concurrent link of the same grant got in first (a primary key
+   * violation, or the owner changed between the read and the write). The second attempt reads
+   * that link and applies `grantConflictPolicy` to it.
+   */
+  private async linkWithOneRetry(input: GrantLinkInput): Promise<NylasGrant> {
+    const link = () => this.grants.link(this.dataSource.manager, input, this.options.grantConflictPolicy);
+    try {
+      return await link();
+    } catch (error) {
+      if (!isUniqueViolation(error) && !(error instanceof GrantLinkChangedError)) throw error;
+      return link();
     }
   }
 
@@ -297,15 +314,6 @@ function checkLoginHint(loginHint: string | undefined): string | undefined {
     throw new InvalidStartParameterError('invalid_login_hint', `loginHint must be an email address of at most ${MAX_LOGIN_HINT_LENGTH} characters.`);
   }
   return loginHint;
-}
-
-/** Names an unexpected error for the log by its class and code only, never its message, which may hold SQL values. */
-function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return typeof code === 'string' ? `${error.name} (${code})` : error.name;
-  }
-  return typeof error;
 }
 
 function truncate(value: string): string {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import { StateNotFoundError } from '../errors/callback.errors.js';
+import { describeError } from '../errors/describe-error.js';
 import { ClientFlowsDisabledError, FlowModeMismatchError, FlowUserMismatchError } from '../errors/client-flow.errors.js';
 import { StorageUnavailableError } from '../errors/storage.errors.js';
 import { NYLAS_CONNECT_OPTIONS } from '../nylas-connect.constants.js';
@@ -70,7 +71,7 @@ export class NylasClientFlowService {
     try {
       return await this.pendingFlows.findByState(state);
     } catch (error) {
-      this.logger.error(`Reading a flow for an exchange failed: ${error instanceof Error ? error.name : typeof error}`);
+      this.logger.error(`Reading a flow for an exchange failed: ${describeError(error)}`);
       throw new StorageUnavailableError('reading the flow', { cause: error });
     }
   }

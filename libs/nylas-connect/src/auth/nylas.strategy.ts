@@ -3,6 +3,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
 
 import { FlowUserMismatchError } from '../errors/client-flow.errors.js';
+import { describeError } from '../errors/describe-error.js';
 import { InvalidStartParameterError, NotSignedInError } from '../errors/start.errors.js';
 import { NYLAS_CONNECT_OPTIONS, NYLAS_STRATEGY_NAME } from '../nylas-connect.constants.js';
 import type { NylasConnection } from '../nylas-connection.js';
@@ -110,7 +111,7 @@ export class NylasStrategy extends PassportStrategy(NylasPassportStrategy, NYLAS
     try {
       return await this.pendingFlows.findByState(state);
     } catch (error) {
-      this.logger.warn(`Reading the mode of a flow failed: ${error instanceof Error ? error.name : typeof error}`);
+      this.logger.warn(`Reading the mode of a flow failed: ${describeError(error)}`);
       return null;
     }
   }

@@ -27,3 +27,10 @@ export class TooManyPendingFlowsError extends NylasConnectError {
     super('too_many_pending_flows', 'Too many sign-in flows are in progress. Try again in a few minutes.', 503);
   }
 }
+
+/** The link of a grant changed while it was being written; writing it again is safe. */
+export class GrantLinkChangedError extends NylasConnectError {
+  constructor(readonly grantId: string) {
+    super('grant_link_changed', 'The mailbox link changed while it was being saved. Start again.', 409);
+  }
+}

@@ -8,6 +8,7 @@ import { NYLAS_CONNECT_OPTIONS } from '../nylas-connect.constants.js';
 import { NylasTokenClient } from '../oauth/nylas-token.client.js';
 import type { ResolvedNylasConnectOptions } from '../resolved-options.js';
 import { NylasGrantRepository, type StoredGrantTokens } from '../storage/nylas-grant.repository.js';
+import { withStorageErrors } from '../storage/storage-call.js';
 import { NylasGrantEvents } from './nylas-grant-events.js';
 
 /** How often an instance that waits for another one's refresh looks at the row again. */
@@ -31,7 +32,11 @@ export class AccessTokenService {
   ) {}
 
   /** Returns a valid access token for the grant, refreshing it first when it is about to expire. */
-  async getAccessToken(grantId: string): Promise<string> {
+  getAccessToken(grantId: string): Promise<string> {
+    return withStorageErrors('reading the access token', this.logger, () => this.getOrRefresh(grantId));
+  }
+
+  private async getOrRefresh(grantId: string): Promise<string> {
     const tokens = await this.readUsableTokens(grantId);
     if (this.isFresh(tokens)) return tokens.accessToken;
 

@@ -7,6 +7,7 @@ import { NylasGrantsClient } from '../http/nylas-grants.client.js';
 import type { NylasGrant } from '../entities/nylas-grant.entity.js';
 import { NylasTokenClient } from '../oauth/nylas-token.client.js';
 import { NylasGrantRepository } from '../storage/nylas-grant.repository.js';
+import { withStorageErrors } from '../storage/storage-call.js';
 import { NylasGrantEvents } from './nylas-grant-events.js';
 
 /** Options of `disconnect()`. */
@@ -40,7 +41,11 @@ export class GrantLifecycleService {
    * removes the link. The link goes last: if a Nylas call fails, the link is still there and the
    * error says to retry the whole disconnect, which is safe because each step can be repeated.
    */
-  async disconnect(userId: string, grantId: string, options: DisconnectOptions = {}): Promise<DisconnectResult> {
+  disconnect(userId: string, grantId: string, options: DisconnectOptions = {}): Promise<DisconnectResult> {
+    return withStorageErrors('disconnecting the grant', this.logger, () => this.disconnectLinked(userId, grantId, options));
+  }
+
+  private async disconnectLinked(userId: string, grantId: string, options: DisconnectOptions): Promise<DisconnectResult> {
     const grant = await this.grants.findOneForUser(userId, grantId);
     if (!grant) return { unlinked: false, tokensRevoked: false, grantDeleted: false };
 
@@ -56,7 +61,11 @@ export class GrantLifecycleService {
    * Reads the grant from Nylas and copies its status, email and scope. A grant that Nylas reports
    * invalid, or no longer knows, is marked invalid and reported through `NylasGrantEvents`.
    */
-  async syncGrant(grantId: string): Promise<NylasGrant> {
+  syncGrant(grantId: string): Promise<NylasGrant> {
+    return withStorageErrors('syncing the grant', this.logger, () => this.syncLinked(grantId));
+  }
+
+  private async syncLinked(grantId: string): Promise<NylasGrant> {
     const linked = await this.grants.findByGrantId(grantId);
     if (!linked) throw new GrantNotFoundError(grantId);
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Subject, type Observable } from 'rxjs';
 
+import { describeError } from '../errors/describe-error.js';
 import { NYLAS_CONNECT_OPTIONS } from '../nylas-connect.constants.js';
 import type { ResolvedNylasConnectOptions } from '../resolved-options.js';
 
@@ -51,8 +52,7 @@ export class NylasGrantEvents implements OnModuleDestroy {
   }
 
   private logFailure(who: string, event: NylasGrantEvent, error: unknown): void {
-    const name = error instanceof Error ? error.name : typeof error;
-    this.logger.error(`${who} failed on ${event.type} for grant ${event.grantId}: ${name}`);
+    this.logger.error(`${who} failed on ${event.type} for grant ${event.grantId}: ${describeError(error)}`);
   }
 
   onModuleDestroy(): void {

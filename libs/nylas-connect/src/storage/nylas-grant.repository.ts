@@ -5,7 +5,7 @@ import { IsNull, LessThan, Not, type EntityManager, type Repository } from 'type
 import { TokenDecryptionError, type TokenCipher } from '../crypto/token-cipher.js';
 import { NylasGrant, type NylasGrantStatus } from '../entities/nylas-grant.entity.js';
 import { StoredTokenUnreadableError } from '../errors/grant.errors.js';
-import { GrantLinkedToOtherUserError } from '../errors/storage.errors.js';
+import { GrantLinkChangedError, GrantLinkedToOtherUserError } from '../errors/storage.errors.js';
 import { NYLAS_CONNECT_OPTIONS } from '../nylas-connect.constants.js';
 import type { GrantConflictPolicy } from '../nylas-connect.options.js';
 import type { ResolvedNylasConnectOptions } from '../resolved-options.js';
@@ -231,11 +231,16 @@ export class NylasGrantRepository {
       ...this.encryptTokens(input.grantId, input.accessToken, input.refreshToken),
     };
 
-    if (existing) {
-      await repository.update({ grantId: input.grantId }, grant);
-    } else {
+    if (!existing) {
+      // Two first links of one mailbox at once: the loser's insert hits the primary key, and the
+      // caller retries, which then finds the row and applies the policy.
       await repository.insert(grant);
+      return withoutCiphertexts(grant);
     }
+
+    // The update names the owner that was read, so a link that changed hands since is not overwritten.
+    const result = await repository.update({ grantId: input.grantId, userId: existing.userId }, grant);
+    if (result.affected === 0) throw new GrantLinkChangedError(input.grantId);
     return withoutCiphertexts(grant);
   }
 

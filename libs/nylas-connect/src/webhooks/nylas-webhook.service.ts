@@ -4,7 +4,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, LessThan, type EntityManager } from 'typeorm';
 
+import { NylasGrant } from '../entities/nylas-grant.entity.js';
 import { NylasWebhookEvent } from '../entities/nylas-webhook-event.entity.js';
+import { describeError } from '../errors/describe-error.js';
 import { StorageUnavailableError } from '../errors/storage.errors.js';
 import { InvalidWebhookPayloadError, InvalidWebhookSignatureError } from '../errors/webhook.errors.js';
 import { isRecord } from '../http/nylas-http.js';
@@ -21,14 +23,26 @@ export interface GrantWebhookEvent {
   type: 'grant.created' | 'grant.updated' | 'grant.deleted' | 'grant.expired';
   grantId: string;
   reauthenticated: boolean;
+  /** When Nylas made the event, in Unix seconds, when the body says. */
+  time?: number;
+  /** The Nylas application the event belongs to, when the body says. */
+  applicationId?: string;
 }
 
-/** What happened to a delivery. */
-export type WebhookOutcome = 'applied' | 'duplicate' | 'ignored';
+/**
+ * What happened to a delivery: `applied`; `duplicate` (this event id was applied before);
+ * `stale` (the grant changed after the event was made, for example a late `grant.expired` for a
+ * grant connected again since); `not_linked` (no link for this grant here); `ignored` (another
+ * event type, another application, or older than the id retention).
+ */
+export type WebhookOutcome = 'applied' | 'duplicate' | 'stale' | 'not_linked' | 'ignored';
 
 const GRANT_EVENT_TYPES = new Set(['grant.created', 'grant.updated', 'grant.deleted', 'grant.expired']);
 
-/** Processed event ids are kept this long; Nylas retries failed deliveries for much less. */
+/**
+ * Processed event ids are kept this long, and older events are refused. NOTE: Nylas does not
+ * publish how long it retries a failed delivery; a week is a guess well beyond a few retries.
+ */
 const EVENT_ID_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** Largest decompressed body accepted, against gzip bombs. */
@@ -60,6 +74,16 @@ export class NylasWebhookService {
     if (!GRANT_EVENT_TYPES.has(String(payload.type))) return 'ignored';
     const event = readGrantEvent(payload);
 
+    if (event.applicationId !== undefined && event.applicationId !== this.options.clientId) {
+      this.logger.warn(`Ignored webhook event ${event.id}: it belongs to another Nylas application`);
+      return 'ignored';
+    }
+    // Past the retention, a replayed event's id is no longer known, so an event that old is refused.
+    if (event.time !== undefined && event.time * 1000 < Date.now() - EVENT_ID_RETENTION_MS) {
+      this.logger.warn(`Ignored webhook event ${event.id}: it is older than the ${EVENT_ID_RETENTION_MS / 86_400_000}-day id retention`);
+      return 'ignored';
+    }
+
     const outcome = await this.apply(event);
     if (outcome === 'duplicate') {
       this.logger.log(`Ignored a repeated webhook event ${event.id} (${event.type}) for grant ${event.grantId}`);
@@ -69,50 +93,65 @@ export class NylasWebhookService {
 
   private async apply(event: GrantWebhookEvent): Promise<WebhookOutcome> {
     const now = Date.now();
-    let userId: string | null;
+    let applied: { outcome: WebhookOutcome; userId: string | null };
     try {
-      userId = await this.dataSource.transaction(async (manager) => {
+      applied = await this.dataSource.transaction(async (manager) => {
         await manager.getRepository(NylasWebhookEvent).insert({ eventId: event.id, eventType: event.type, grantId: event.grantId, receivedAt: now });
         return this.applyToGrant(event, now, manager);
       });
     } catch (error) {
       if (isUniqueViolation(error)) return 'duplicate';
-      this.logger.error(`Applying webhook event ${event.id} for grant ${event.grantId} failed: ${(error as Error)?.name ?? typeof error}`);
+      this.logger.error(`Applying webhook event ${event.id} for grant ${event.grantId} failed: ${describeError(error)}`);
       throw new StorageUnavailableError('applying the webhook event', { cause: error });
     }
 
-    this.logger.log(`Applied webhook event ${event.id} (${event.type}) to grant ${event.grantId}${userId ? ` of user ${userId}` : ', which is not linked here'}`);
-    await this.events.emit({
-      type: event.type as NylasGrantEventType,
-      grantId: event.grantId,
-      userId,
-      source: 'webhook',
-      eventId: event.id,
-      reauthenticated: event.reauthenticated || undefined,
-    });
+    const { outcome, userId } = applied;
+    this.logger.log(`Webhook event ${event.id} (${event.type}) for grant ${event.grantId}${userId ? ` of user ${userId}` : ''}: ${outcome}`);
+    if (outcome === 'applied') {
+      await this.events.emit({
+        type: event.type as NylasGrantEventType,
+        grantId: event.grantId,
+        userId,
+        source: 'webhook',
+        eventId: event.id,
+        reauthenticated: event.reauthenticated || undefined,
+      });
+    }
     await this.purgeOldEventIds(now);
-    return 'applied';
+    return outcome;
   }
 
-  /** Changes the grant row for the event, and returns the user it is linked to, or null. */
-  private async applyToGrant(event: GrantWebhookEvent, now: number, manager: EntityManager): Promise<string | null> {
+  /**
+   * Changes the grant row for the event. An event made before the row's last change is stale:
+   * Nylas can deliver `grant.expired` up to 10 minutes late, after the user connected again.
+   */
+  private async applyToGrant(event: GrantWebhookEvent, now: number, manager: EntityManager): Promise<{ outcome: WebhookOutcome; userId: string | null }> {
+    const grant = await manager.getRepository(NylasGrant).findOneBy({ grantId: event.grantId });
+    if (!grant) return { outcome: 'not_linked', userId: null };
+    // `time` has whole seconds, so an event from the same second as the change still applies.
+    if (event.time !== undefined && (event.time + 1) * 1000 <= grant.updatedAt) return { outcome: 'stale', userId: grant.userId };
+
     switch (event.type) {
       case 'grant.deleted':
-        return (await this.grants.removeByGrantId(event.grantId, manager))?.userId ?? null;
+        await this.grants.removeByGrantId(event.grantId, manager);
+        break;
       case 'grant.expired':
-        return (await this.grants.setStatus(event.grantId, 'invalid', now, manager))?.userId ?? null;
+        await this.grants.setStatus(event.grantId, 'invalid', now, manager);
+        break;
       case 'grant.created':
       case 'grant.updated':
         // A created or re-authenticated grant works again.
-        return (await this.grants.setStatus(event.grantId, 'valid', now, manager))?.userId ?? null;
+        await this.grants.setStatus(event.grantId, 'valid', now, manager);
+        break;
     }
+    return { outcome: 'applied', userId: grant.userId };
   }
 
   private async purgeOldEventIds(now: number): Promise<void> {
     await this.dataSource
       .getRepository(NylasWebhookEvent)
       .delete({ receivedAt: LessThan(now - EVENT_ID_RETENTION_MS) })
-      .catch((error: unknown) => this.logger.warn(`Purging old webhook event ids failed: ${(error as Error)?.name ?? typeof error}`));
+      .catch((error: unknown) => this.logger.warn(`Purging old webhook event ids failed: ${describeError(error)}`));
   }
 }
 
@@ -148,10 +187,14 @@ function readGrantEvent(payload: Record<string, unknown>): GrantWebhookEvent {
   const grantId = object.grant_id;
   if (typeof grantId !== 'string' || grantId === '' || grantId.length > 255) throw new InvalidWebhookPayloadError('data.object.grant_id is missing');
 
+  const time = typeof payload.time === 'number' && Number.isFinite(payload.time) ? payload.time : undefined;
+  const applicationId = isRecord(data) && typeof data.application_id === 'string' ? data.application_id : undefined;
   return {
     id,
     type: payload.type as GrantWebhookEvent['type'],
     grantId,
     reauthenticated: object.reauthentication_flag === true,
+    time,
+    applicationId,
   };
 }
