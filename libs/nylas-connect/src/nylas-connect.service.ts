@@ -143,7 +143,7 @@ export class NylasConnectService {
 
     if (params.error !== undefined) {
       await this.consumeStateAfterError(params.state);
-      this.logger.warn(`Nylas returned OAuth error "${truncate(params.error)}" to the callback`);
+      this.logger.warn(`A callback carried the OAuth error "${sanitizeForLog(params.error)}"`);
       throw createOAuthError(params.error, 'authorization', params.errorDescription);
     }
     if (params.code === undefined) {
@@ -168,10 +168,10 @@ export class NylasConnectService {
     // The claim used the state up and the code works once, so after a failure from here on the
     // user starts again. The claimed row stays until it expires, so a replay is told it was used.
     const codeVerifier = flow.mode === 'client' ? undefined : flow.codeVerifier;
-    const tokens = await this.tokenClient.exchangeCode(code, codeVerifier).catch((error: unknown) => this.abandon(flow, error));
+    const tokens = await this.tokenClient.exchangeCode(code, codeVerifier).catch((error: unknown) => this.logAndRethrow(flow, error));
     const grantInfo = await this.idTokenVerifier
       .verify(tokens.idToken, tokens.grantId, { email: tokens.email, provider: tokens.provider })
-      .catch((error: unknown) => this.abandon(flow, error));
+      .catch((error: unknown) => this.logAndRethrow(flow, error));
 
     const now = Date.now();
     const result: ConnectResult = {
@@ -244,7 +244,7 @@ export class NylasConnectService {
     }
   }
 
-  private abandon(flow: NylasPendingFlow, error: unknown): never {
+  private logAndRethrow(flow: NylasPendingFlow, error: unknown): never {
     const code = error instanceof NylasConnectError ? error.code : 'unexpected_error';
     this.logger.warn(`Flow of user ${flow.userId} failed at Nylas: ${code}`);
     throw error;
@@ -311,11 +311,12 @@ function checkFlowMode(mode: string | undefined): NylasFlowMode {
 function checkLoginHint(loginHint: string | undefined): string | undefined {
   if (loginHint === undefined || loginHint === '') return undefined;
   if (loginHint.length > MAX_LOGIN_HINT_LENGTH || /[\u0000-\u001f\u007f]/.test(loginHint)) {
-    throw new InvalidStartParameterError('invalid_login_hint', `loginHint must be an email address of at most ${MAX_LOGIN_HINT_LENGTH} characters.`);
+    throw new InvalidStartParameterError('invalid_login_hint', `loginHint must be at most ${MAX_LOGIN_HINT_LENGTH} characters, without control characters.`);
   }
   return loginHint;
 }
 
-function truncate(value: string): string {
+/** Keeps a value from a request fit for a log line: word characters only, at most 64. */
+function sanitizeForLog(value: string): string {
   return value.replace(/[^\w.-]/g, '_').slice(0, 64);
 }

@@ -1,9 +1,9 @@
 import { NylasConnectError } from './nylas-connect.error.js';
 
-/** The database failed; nothing was half written. */
+/** The database failed; every write is a single statement, so nothing is half written. */
 export class StorageUnavailableError extends NylasConnectError {
   constructor(operation: string, options?: { cause?: unknown }) {
-    super('storage_unavailable', `The database failed while ${operation}; nothing was saved. Start again.`, 503, options);
+    super('storage_unavailable', `The database failed while ${operation}. Start again.`, 503, options);
   }
 }
 

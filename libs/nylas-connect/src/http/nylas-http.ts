@@ -91,11 +91,13 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** Reads `Retry-After` as seconds; an HTTP date becomes the seconds until it. */
+/** Longest wait passed on from `Retry-After`; a larger value is a fault, not advice. */
+const MAX_RETRY_AFTER_SECONDS = 3600;
+
+/** Reads `Retry-After` as seconds, at most an hour; an HTTP date becomes the seconds until it. */
 function parseRetryAfter(value: string | null): number | undefined {
   if (value === null) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim());
-  const date = Date.parse(value);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, Math.ceil((date - Date.now()) / 1000));
+  const seconds = /^\d{1,10}$/.test(value.trim()) ? Number(value.trim()) : Math.ceil((Date.parse(value) - Date.now()) / 1000);
+  if (Number.isNaN(seconds)) return undefined;
+  return Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(0, seconds));
 }

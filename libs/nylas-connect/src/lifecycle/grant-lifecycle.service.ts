@@ -88,9 +88,8 @@ export class GrantLifecycleService {
     });
     if (!tokens) return false;
     try {
-      // Revoking the access token also revokes the refresh token issued with it.
+      // Nylas revokes an access token's parent refresh token with it, so one call ends both.
       await this.tokenClient.revoke(tokens.accessToken);
-      if (tokens.refreshToken) await this.tokenClient.revoke(tokens.refreshToken);
       return true;
     } catch (error) {
       this.logFailure(grant, 'revoke', error);

@@ -61,10 +61,4 @@ export class NylasFlowStore {
     await this.flows.delete({ stateHash });
     throw new StateExpiredError();
   }
-
-  /** Deletes every flow that expired before `now`, and returns how many. */
-  async purgeExpired(now: number): Promise<number> {
-    const result = await this.flows.delete({ expiresAt: LessThan(now) });
-    return result.affected ?? 0;
-  }
 }
