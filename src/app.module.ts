@@ -1,4 +1,5 @@
 import { Inject, Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import cookieParser from 'cookie-parser';
 import { NylasConnectModule, type NylasConnectOptions } from 'nestjs-nylas-connect';
@@ -8,6 +9,7 @@ import type { DemoConfig } from './config/demo-config.js';
 import { DEMO_CONFIG, DemoConfigModule } from './config/demo-config.module.js';
 import { createDataSourceOptions } from './database/database-options.js';
 import { GrantsModule } from './grants/grants.module.js';
+import { DemoExceptionFilter } from './http/demo-exception.filter.js';
 import { securityHeaders } from './http/security-headers.middleware.js';
 import { createNylasConnectOptions } from './nylas/nylas-config.factory.js';
 import { NylasEndpoint, NYLAS_ENDPOINT } from './nylas/nylas-endpoint.js';
@@ -68,5 +70,7 @@ export function createAppModule(config: DemoConfig, overrides: AppModuleOverride
       GrantsModule,
       PageModule,
     ],
+    // Global, so it also handles the 404 of Nest's not-found handler and body-parser's errors.
+    providers: [{ provide: APP_FILTER, useClass: DemoExceptionFilter }],
   };
 }

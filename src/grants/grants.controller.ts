@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, Header, HttpCode, Logger, Param, UseGuards } from '@nestjs/common';
-import { GrantNotFoundError, NylasConnectService, NylasGrantRepository } from 'nestjs-nylas-connect';
+import { describeError, GrantNotFoundError, NylasConnectService, NylasGrantRepository, StorageUnavailableError, type NylasGrant } from 'nestjs-nylas-connect';
 
 import { CurrentUser } from '../session/current-user.decorator.js';
 import type { DemoUser } from '../session/demo-user.js';
@@ -17,10 +17,17 @@ export class GrantsController {
     private readonly connect: NylasConnectService,
   ) {}
 
+  /** Lists the user's grants. A database failure becomes 503 `storage_unavailable`. */
   @Get()
   @Header('Cache-Control', 'no-store')
   async list(@CurrentUser() user: DemoUser): Promise<GrantView[]> {
-    const grants = await this.grants.findForUser(user.id);
+    let grants: NylasGrant[];
+    try {
+      grants = await this.grants.findForUser(user.id);
+    } catch (error) {
+      this.logger.error(`Listing the grants of user ${user.id} failed: ${describeError(error)}`);
+      throw new StorageUnavailableError('reading the grants', { cause: error });
+    }
     return grants.map(toGrantView);
   }
 

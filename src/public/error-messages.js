@@ -40,7 +40,11 @@ const ERROR_MESSAGES = Object.freeze({
   storage_unavailable: 'The database failed, so nothing was saved. Try again.',
   too_many_pending_flows: 'Too many connection attempts are in progress. Try again in a few minutes.',
   grant_linked_to_other_user: 'This mailbox is already linked to another user of this app. Disconnect it there first.',
+  grant_link_changed: 'The mailbox link changed while it was being saved. Connect the mailbox again.',
   grant_not_found: 'That mailbox is not linked to your account.',
+  // Codes of the demo itself rather than of the library.
+  rate_limited: 'Too many connection attempts from this address. Wait a minute and try again.',
+  internal_error: 'The server failed. Try again later.',
 });
 
 /** Returns the sentence for an error code, with the code itself so a report can name it; an unknown code gets a general sentence. */

@@ -1,20 +1,29 @@
 import { Injectable, type ExecutionContext } from '@nestjs/common';
-import { ThrottlerGuard } from '@nestjs/throttler';
-import type { Request } from 'express';
+import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
+import { DEFAULT_ROUTE_PATH } from 'nestjs-nylas-connect';
 
-/** Path prefix of the library's start and callback routes. */
-const NYLAS_ROUTE_PREFIX = '/auth/nylas';
+import { isControllerAt } from './nylas-route-matcher.js';
+import { RateLimitedError } from './rate-limited.error.js';
 
 /**
- * Rate-limits the start and callback routes per client IP, and nothing else: those two are
- * public (the callback) or create database rows (the start). Over the limit, the throttler
- * answers 429 before Passport or the database is reached.
+ * Rate-limits the routes of the library's controller per client IP, and nothing else: the start
+ * route and `POST flows` create database rows, and the callback and `POST exchange` are public or
+ * call Nylas. Over the limit, the guard throws `RateLimitedError` (429 `rate_limited`) before
+ * Passport or the database is reached.
+ *
+ * The guard decides by the controller that handles the request, not by the request path: Express
+ * matches paths case-insensitively, so a prefix check on `request.path` let `/AUTH/NYLAS/callback`
+ * through. The demo leaves the library's `routePath` at its default, `auth/nylas`.
  * NOTE: behind a reverse proxy, set Express's `trust proxy` so that `req.ip` is the client's.
  */
 @Injectable()
 export class NylasRouteThrottlerGuard extends ThrottlerGuard {
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<Request>();
-    return !request.path.startsWith(NYLAS_ROUTE_PREFIX);
+    return !isControllerAt(context.getClass(), DEFAULT_ROUTE_PATH);
+  }
+
+  /** Throws `RateLimitedError` in place of `ThrottlerException`, so that the library's route filters respond with `rate_limited`. */
+  protected override async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+    throw new RateLimitedError(detail.timeToBlockExpire);
   }
 }

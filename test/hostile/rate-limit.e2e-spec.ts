@@ -11,6 +11,8 @@ import request from 'supertest';
  */
 const LIMIT = 5;
 
+const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -62,7 +64,7 @@ describe('rate limit on the Nylas routes', () => {
     child?.kill('SIGTERM');
   });
 
-  it('answers 429 past the limit on the start and callback routes only', async () => {
+  it('answers 429 past the limit on the Nylas routes only', async () => {
     const login = await request(baseUrl).post('/login').send({ username: 'rate' }).expect(200);
     const cookie = String(login.headers['set-cookie'][0]).split(';')[0];
 
@@ -73,14 +75,47 @@ describe('rate limit on the Nylas routes', () => {
     expect(statuses.slice(0, LIMIT)).toEqual(Array(LIMIT).fill(302));
     expect(statuses.slice(LIMIT)).toEqual([429, 429]);
 
-    // Each route has its own count, as @nestjs/throttler keys it by handler.
+    // Express routes paths case-insensitively, so the same handler in upper case shares the count.
+    const upperCaseStart = await request(baseUrl).get('/AUTH/NYLAS').set('Cookie', cookie).redirects(0);
+    expect(upperCaseStart.status).toBe(429);
+
+    // Each route has its own count, as @nestjs/throttler keys it by handler. Every other request
+    // is in upper case: a guard that skipped those would let the last one through with 400.
     const callbackStatuses: number[] = [];
     for (let i = 0; i < LIMIT + 1; i++) {
-      callbackStatuses.push((await request(baseUrl).get('/auth/nylas/callback?code=a&state=b').set('Accept', 'application/json')).status);
+      const path = i % 2 === 0 ? '/auth/nylas/callback' : '/AUTH/NYLAS/CALLBACK';
+      callbackStatuses.push((await request(baseUrl).get(`${path}?code=a&state=b`).set('Accept', 'application/json')).status);
     }
     expect(callbackStatuses.slice(0, LIMIT)).toEqual(Array(LIMIT).fill(400));
     expect(callbackStatuses[LIMIT]).toBe(429);
 
+    // The library's filters handle the limit like their own errors: a browser's callback is
+    // redirected to the page with the code, and a pop-up start gets the pop-up page.
+    const browserCallback = await request(baseUrl).get('/auth/nylas/callback?code=a&state=b').set('Accept', BROWSER_ACCEPT).redirects(0);
+    expect(browserCallback.status).toBe(302);
+    expect(browserCallback.headers.location).toBe('/?nylas_error=rate_limited');
+    const popupStart = await request(baseUrl).get('/auth/nylas?mode=popup').set('Cookie', cookie).set('Accept', BROWSER_ACCEPT);
+    expect(popupStart.status).toBe(429);
+    expect(popupStart.headers['content-type']).toMatch(/^text\/html/);
+    expect(popupStart.text).toContain('rate_limited');
+
+    // The front-end exchange route belongs to the same controller, so it is limited as well.
+    const exchangeStatuses: number[] = [];
+    for (let i = 0; i < LIMIT + 1; i++) {
+      exchangeStatuses.push((await request(baseUrl).post('/Auth/Nylas/Exchange').set('Cookie', cookie).send({})).status);
+    }
+    expect(exchangeStatuses.slice(0, LIMIT)).not.toContain(429);
+    expect(exchangeStatuses[LIMIT]).toBe(429);
+
     for (let i = 0; i < LIMIT + 2; i++) await request(baseUrl).get('/api/grants').set('Cookie', cookie).expect(200);
+  });
+
+  it('answers 429 with rate_limited and Retry-After', async () => {
+    const response = await request(baseUrl).get('/Auth/Nylas/Callback?code=a&state=b').set('Accept', 'application/json');
+
+    expect(response.status).toBe(429);
+    expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
+    expect(response.body).toEqual({ statusCode: 429, error: 'rate_limited', message: expect.stringMatching(/^Too many requests from this address\. Try again in \d+ seconds\.$/) });
+    expect(response.text).not.toContain('ThrottlerException');
   });
 });

@@ -46,3 +46,4 @@ export { nylasWebhookRawBody } from './webhooks/nylas-webhook-raw-body.js';
 export { isValidNylasSignature } from './webhooks/webhook-signature.js';
 export { NylasWebhookEvent } from './entities/nylas-webhook-event.entity.js';
 export { NylasFlowStep, NYLAS_FLOW_STEP } from './auth/nylas-flow-step.decorator.js';
+export { describeError } from './errors/describe-error.js';
