@@ -137,8 +137,10 @@ export class NylasConnectService {
   /**
    * Finishes a flow like `callback()` and also returns the stored link, the user and the return
    * path. Steps: read the URL, claim the state, exchange the code, verify the ID token, link.
+   * `readBefore` is the flow's row when the caller has just read it (the strategy does, to check
+   * the user and the mode), which saves one query; the claim still decides atomically.
    */
-  async completeCallback(url: string): Promise<NylasConnection> {
+  async completeCallback(url: string, readBefore?: NylasPendingFlow): Promise<NylasConnection> {
     const params = parseCallbackUrl(url);
 
     if (params.error !== undefined) {
@@ -157,13 +159,13 @@ export class NylasConnectService {
     const running = this.inFlight.get(stateHash);
     if (running) return running;
 
-    const completion = this.finishFlow(stateHash, params.code).finally(() => this.inFlight.delete(stateHash));
+    const completion = this.finishFlow(stateHash, params.code, readBefore).finally(() => this.inFlight.delete(stateHash));
     this.inFlight.set(stateHash, completion);
     return completion;
   }
 
-  private async finishFlow(stateHash: string, code: string): Promise<NylasConnection> {
-    const flow = await this.claimFlow(stateHash);
+  private async finishFlow(stateHash: string, code: string, readBefore?: NylasPendingFlow): Promise<NylasConnection> {
+    const flow = await this.claimFlow(stateHash, readBefore);
 
     // The claim used the state up and the code works once, so after a failure from here on the
     // user starts again. The claimed row stays until it expires, so a replay is told it was used.
@@ -188,9 +190,9 @@ export class NylasConnectService {
     return { result, grant, userId: flow.userId, returnTo: flow.returnTo };
   }
 
-  private async claimFlow(stateHash: string): Promise<NylasPendingFlow> {
+  private async claimFlow(stateHash: string, readBefore?: NylasPendingFlow): Promise<NylasPendingFlow> {
     try {
-      return await this.flows.claim(stateHash, Date.now());
+      return await this.flows.claim(stateHash, Date.now(), readBefore);
     } catch (error) {
       if (error instanceof NylasConnectError) throw error;
       this.logger.error(`Claiming a flow failed: ${describe(error)}`);

@@ -25,10 +25,12 @@ export class NylasPendingFlowReader {
 
   /** Returns the flow's user, mode and return path, or null when no flow has this state (unknown, or purged after it expired). */
   async findByState(state: string): Promise<PendingFlowSummary | null> {
-    const flow = await this.flows.findOne({
-      select: { stateHash: true, userId: true, mode: true, returnTo: true },
-      where: { stateHash: hashState(state) },
-    });
+    const flow = await this.findRowByState(state);
     return flow === null ? null : { userId: flow.userId, mode: flow.mode, returnTo: flow.returnTo };
+  }
+
+  /** Returns the whole row of the flow, or null; the callback passes it on so the claim need not read it again. */
+  findRowByState(state: string): Promise<NylasPendingFlow | null> {
+    return this.flows.findOneBy({ stateHash: hashState(state) });
   }
 }

@@ -13,6 +13,7 @@ import { parseCallbackUrl } from '../oauth/callback-params.js';
 import type { ResolvedNylasConnectOptions } from '../resolved-options.js';
 import { rememberFlowMode, type NylasCodeHandoff } from './callback-outcome.js';
 import { isCallbackRequest, NylasPassportStrategy } from './nylas-passport.strategy.js';
+import type { NylasPendingFlow } from '../entities/nylas-pending-flow.entity.js';
 import { NylasPendingFlowReader, type PendingFlowSummary } from './nylas-pending-flow.reader.js';
 import { requireSignedInUser } from './signed-in-user.js';
 
@@ -60,7 +61,7 @@ export class NylasStrategy extends PassportStrategy(NylasPassportStrategy, NYLAS
         return { handoff: 'client', code: params.code, state: params.state, returnTo: flow.returnTo };
       }
     }
-    return this.connect.completeCallback(callbackUrl);
+    return this.connect.completeCallback(callbackUrl, flow ?? undefined);
   }
 
   /**
@@ -99,7 +100,7 @@ export class NylasStrategy extends PassportStrategy(NylasPassportStrategy, NYLAS
    * Returns the pending flow the callback's state names, or null. A malformed URL or a failed
    * read also gives null: the callback then reports the problem itself, when it claims the state.
    */
-  private async findFlow(callbackUrl: string): Promise<PendingFlowSummary | null> {
+  private async findFlow(callbackUrl: string): Promise<NylasPendingFlow | null> {
     let state: string | undefined;
     try {
       state = parseCallbackUrl(callbackUrl).state;
@@ -109,7 +110,7 @@ export class NylasStrategy extends PassportStrategy(NylasPassportStrategy, NYLAS
     if (state === undefined) return null;
 
     try {
-      return await this.pendingFlows.findByState(state);
+      return await this.pendingFlows.findRowByState(state);
     } catch (error) {
       this.logger.warn(`Reading the mode of a flow failed: ${describeError(error)}`);
       return null;

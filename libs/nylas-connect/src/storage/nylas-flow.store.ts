@@ -48,16 +48,18 @@ export class NylasFlowStore {
    * callbacks with the same state, on one instance or on two, exactly one wins. The other gets
    * `state_already_used` and never reaches the token endpoint.
    */
-  async claim(stateHash: string, now: number): Promise<NylasPendingFlow> {
+  async claim(stateHash: string, now: number, readBefore?: NylasPendingFlow): Promise<NylasPendingFlow> {
     const result = await this.flows.update(
       { stateHash, claimedAt: IsNull(), expiresAt: MoreThan(now) },
       { claimedAt: now },
     );
-    const flow = await this.flows.findOneBy({ stateHash });
-    if (result.affected === 1 && flow) return flow;
+    // A row the caller read for this request saves the read after the UPDATE. The UPDATE alone
+    // decides who wins, and the fields used from the row never change once it is stored.
+    const flow = readBefore ?? (await this.flows.findOneBy({ stateHash }));
+    if (result.affected === 1 && flow) return { ...flow, claimedAt: now };
 
     if (!flow) throw new StateNotFoundError();
-    if (flow.claimedAt !== null) throw new StateAlreadyUsedError();
+    if (flow.claimedAt !== null || flow.expiresAt > now) throw new StateAlreadyUsedError();
     await this.flows.delete({ stateHash });
     throw new StateExpiredError();
   }
