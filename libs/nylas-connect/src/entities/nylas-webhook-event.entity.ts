@@ -3,8 +3,8 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { epochMsTransformer } from './epoch-ms.transformer.js';
 
 /**
- * A webhook event that was applied. Nylas delivers at least once, so the event id is recorded in
- * the same transaction as the change, and a second delivery of the same id changes nothing.
+ * A webhook event that was received. Nylas delivers at least once, so the event id is recorded
+ * under a primary key before the change, and a second delivery of the same id changes nothing.
  */
 @Entity({ name: 'nylas_webhook_events' })
 export class NylasWebhookEvent {

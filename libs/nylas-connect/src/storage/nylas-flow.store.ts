@@ -23,24 +23,24 @@ export class NylasFlowStore {
    * `maxTotal` unexpired flows exist, so the table stays bounded however many are abandoned.
    */
   async create(flow: NewPendingFlow, limits: { maxPerUser: number; maxTotal: number }): Promise<void> {
+    // No transaction: each statement is atomic, and concurrent starts can at worst leave a cap
+    // overshot by the few flows that raced. TypeORM runs every SQLite request on one connection,
+    // so a transaction here would take in other requests' statements, and a rollback would undo them.
     const { maxPerUser, maxTotal } = limits;
-    await this.flows.manager.transaction(async (manager) => {
-      const repository = manager.getRepository(NylasPendingFlow);
-      await repository.delete({ expiresAt: LessThan(flow.createdAt) });
-      // Anyone who can sign in can start flows, so the per-user cap alone does not bound the table.
-      if ((await repository.count()) >= maxTotal) throw new TooManyPendingFlowsError();
+    await this.flows.delete({ expiresAt: LessThan(flow.createdAt) });
+    // Anyone who can sign in can start flows, so the per-user cap alone does not bound the table.
+    if ((await this.flows.count()) >= maxTotal) throw new TooManyPendingFlowsError();
 
-      // The cap keeps this list short, so reading all of the user's flows is cheap.
-      const pending = await repository.find({
-        select: { stateHash: true },
-        where: { userId: flow.userId },
-        order: { createdAt: 'DESC', stateHash: 'ASC' },
-      });
-      const excess = pending.slice(maxPerUser - 1).map((row) => row.stateHash);
-      if (excess.length > 0) await repository.delete(excess);
-
-      await repository.insert({ ...flow, claimedAt: null });
+    // The cap keeps this list short, so reading all of the user's flows is cheap.
+    const pending = await this.flows.find({
+      select: { stateHash: true },
+      where: { userId: flow.userId },
+      order: { createdAt: 'DESC', stateHash: 'ASC' },
     });
+    const excess = pending.slice(maxPerUser - 1).map((row) => row.stateHash);
+    if (excess.length > 0) await this.flows.delete(excess);
+
+    await this.flows.insert({ ...flow, claimedAt: null });
   }
 
   /**

@@ -93,15 +93,26 @@ export class NylasWebhookService {
 
   private async apply(event: GrantWebhookEvent): Promise<WebhookOutcome> {
     const now = Date.now();
-    let applied: { outcome: WebhookOutcome; userId: string | null };
+    const eventIds = this.dataSource.getRepository(NylasWebhookEvent);
+
+    // The id is recorded first, so of two deliveries of one event only one gets past the primary
+    // key. No transaction is used: TypeORM runs every SQLite request on one connection, where a
+    // transaction would take in other requests' statements and a rollback would undo them. If the
+    // change then fails, the id is removed again, so that Nylas's redelivery applies the event.
     try {
-      applied = await this.dataSource.transaction(async (manager) => {
-        await manager.getRepository(NylasWebhookEvent).insert({ eventId: event.id, eventType: event.type, grantId: event.grantId, receivedAt: now });
-        return this.applyToGrant(event, now, manager);
-      });
+      await eventIds.insert({ eventId: event.id, eventType: event.type, grantId: event.grantId, receivedAt: now });
     } catch (error) {
       if (isUniqueViolation(error)) return 'duplicate';
+      this.logger.error(`Recording webhook event ${event.id} for grant ${event.grantId} failed: ${describeError(error)}`);
+      throw new StorageUnavailableError('recording the webhook event', { cause: error });
+    }
+
+    let applied: { outcome: WebhookOutcome; userId: string | null };
+    try {
+      applied = await this.applyToGrant(event, now, this.dataSource.manager);
+    } catch (error) {
       this.logger.error(`Applying webhook event ${event.id} for grant ${event.grantId} failed: ${describeError(error)}`);
+      await eventIds.delete({ eventId: event.id }).catch(() => undefined);
       throw new StorageUnavailableError('applying the webhook event', { cause: error });
     }
 
