@@ -111,7 +111,7 @@ export class NylasConnectService {
       );
     } catch (error) {
       if (error instanceof NylasConnectError) {
-        this.logger.warn(`Starting a flow for user ${userId} was refused: ${error.code}`);
+        this.logger.warn(`Starting a flow for user ${userId} failed: ${error.code}`);
         throw error;
       }
       this.logger.error(`Storing a new flow failed for user ${userId}: ${describe(error)}`);
@@ -137,8 +137,8 @@ export class NylasConnectService {
   /**
    * Finishes a flow like `callback()` and also returns the stored link, the user and the return
    * path. Steps: read the URL, claim the state, exchange the code, verify the ID token, link.
-   * `readBefore` is the flow's row when the caller has just read it (the strategy does, to check
-   * the user and the mode), which saves one query; the claim still decides atomically.
+   * `readBefore` is the flow's row when the caller has just read it, as the strategy does to
+   * check the user and the mode. Passing it saves one query, and the claim still decides atomically.
    */
   async completeCallback(url: string, readBefore?: NylasPendingFlow): Promise<NylasConnection> {
     const params = parseCallbackUrl(url);
@@ -168,7 +168,7 @@ export class NylasConnectService {
     const flow = await this.claimFlow(stateHash, readBefore);
 
     // The claim used the state up and the code works once, so after a failure from here on the
-    // user starts again. The claimed row stays until it expires, so a replay is told it was used.
+    // user starts again. The claimed row stays until it expires, so a replay gets state_already_used.
     const codeVerifier = flow.mode === 'client' ? undefined : flow.codeVerifier;
     const tokens = await this.tokenClient.exchangeCode(code, codeVerifier).catch((error: unknown) => this.logAndRethrow(flow, error));
     const grantInfo = await this.idTokenVerifier
@@ -201,11 +201,10 @@ export class NylasConnectService {
   }
 
   /**
-   * Writes the link. `link` reads the grant's row and then writes it with one INSERT or UPDATE,
-   * which is atomic on its own, so no transaction is opened: one would cost a BEGIN and a COMMIT
-   * round trip and still not isolate the read from a concurrent link. PostgreSQL's default READ
-   * COMMITTED does not, and on SQLite TypeORM runs all requests on one connection. A concurrent
-   * first link of the same grant fails on the primary key either way.
+   * Writes the link with one INSERT, or one UPDATE that names the owner it read, so each write
+   * is atomic on its own. No transaction is opened, because it would cost two round trips and
+   * still not isolate the read: PostgreSQL's default READ COMMITTED does not, and TypeORM runs
+   * every SQLite request on one shared connection.
    */
   private async linkGrant(flow: NylasPendingFlow, result: ConnectResult, refreshToken: string | undefined, now: number): Promise<NylasGrant> {
     const input: GrantLinkInput = {

@@ -38,7 +38,7 @@ export class NylasStrategy extends PassportStrategy(NylasPassportStrategy, NYLAS
     private readonly pendingFlows: NylasPendingFlowReader,
   ) {
     super();
-    // NOTE: this matches only when the app sees the same path as the browser. Behind a proxy
+    // NOTE: this matches only when the app receives the same path as the browser requested. Behind a proxy
     // that rewrites paths, a bare callback request is treated as a start.
     this.callbackPath = new URL(options.callbackUri).pathname;
   }
@@ -84,7 +84,7 @@ export class NylasStrategy extends PassportStrategy(NylasPassportStrategy, NYLAS
    * Rejects a callback opened in a browser where another user is signed in. Without this, someone
    * could send their own authorization URL to a victim, and the victim's mailbox would be linked
    * to the sender. The check runs before the state is claimed, so the flow's own user can still
-   * finish it. With `requireSignedInCallback`, a callback with nobody signed in is rejected too.
+   * finish it. With `requireSignedInCallback`, a callback without a signed-in user is rejected too.
    */
   private async checkCallbackUser(request: Request, flow: PendingFlowSummary): Promise<void> {
     const userId = await this.options.resolveUserId(request);

@@ -16,7 +16,7 @@ export interface DisconnectOptions {
   deleteGrant?: boolean;
 }
 
-/** What `disconnect()` did. */
+/** Outcome of `disconnect()`. */
 export interface DisconnectResult {
   /** False when the user had no such link, which makes a repeated disconnect harmless. */
   unlinked: boolean;
@@ -39,7 +39,7 @@ export class GrantLifecycleService {
   /**
    * Revokes the grant's stored token at Nylas, deletes the grant at Nylas when asked, and then
    * removes the link. The link goes last: if a Nylas call fails, the link is still there and the
-   * error says to retry the whole disconnect, which is safe because each step can be repeated.
+   * error message asks to retry the whole disconnect, which is safe because each step can be repeated.
    */
   disconnect(userId: string, grantId: string, options: DisconnectOptions = {}): Promise<DisconnectResult> {
     return withStorageErrors('disconnecting the grant', this.logger, () => this.disconnectLinked(userId, grantId, options));
@@ -59,7 +59,7 @@ export class GrantLifecycleService {
 
   /**
    * Reads the grant from Nylas and copies its status, email and scope. A grant that Nylas reports
-   * invalid, or no longer knows, is marked invalid and reported through `NylasGrantEvents`.
+   * invalid, or no longer has, is marked invalid and reported through `NylasGrantEvents`.
    */
   syncGrant(grantId: string): Promise<NylasGrant> {
     return withStorageErrors('syncing the grant', this.logger, () => this.syncLinked(grantId));
@@ -82,7 +82,7 @@ export class GrantLifecycleService {
 
   private async revokeStoredToken(grant: NylasGrant): Promise<boolean> {
     const tokens = await this.grants.readTokens(grant.grantId).catch((error: unknown) => {
-      // A token nobody can decrypt cannot be revoked either; the link still goes, as asked.
+      // A token that cannot be decrypted cannot be revoked either; the link is still removed, as requested.
       if (error instanceof StoredTokenUnreadableError) return null;
       throw error;
     });

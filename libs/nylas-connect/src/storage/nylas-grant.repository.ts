@@ -65,7 +65,7 @@ export class NylasGrantRepository {
     return this.grants.findOneBy({ userId, grantId });
   }
 
-  /** Returns the grant with this id whoever it belongs to, or null. */
+  /** Returns the grant with this id, of any user, or null. */
   findByGrantId(grantId: string): Promise<NylasGrant | null> {
     return this.grants.findOneBy({ grantId });
   }
@@ -161,7 +161,7 @@ export class NylasGrantRepository {
     return existing;
   }
 
-  /** Removes a grant's link whoever it belongs to, and returns the removed row, or null. */
+  /** Removes a grant's link, of any user, and returns the removed row, or null. */
   async removeByGrantId(grantId: string, manager?: EntityManager): Promise<NylasGrant | null> {
     const repository = manager ? manager.getRepository(NylasGrant) : this.grants;
     const existing = await repository.findOneBy({ grantId });

@@ -23,9 +23,9 @@ export interface GrantWebhookEvent {
   type: 'grant.created' | 'grant.updated' | 'grant.deleted' | 'grant.expired';
   grantId: string;
   reauthenticated: boolean;
-  /** When Nylas made the event, in Unix seconds, when the body says. */
+  /** When Nylas made the event, in Unix seconds, if the body has it. */
   time?: number;
-  /** The Nylas application the event belongs to, when the body says. */
+  /** The Nylas application the event belongs to, if the body has it. */
   applicationId?: string;
 }
 
