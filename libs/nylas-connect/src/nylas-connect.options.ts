@@ -137,7 +137,7 @@ export interface NylasConnectOptions {
   resolveUserId?: ResolveUserId;
 
   /**
-   * Also rejects a callback when `resolveUserId` finds nobody signed in (401 `not_signed_in`), so
+   * Also rejects a callback when `resolveUserId` finds no signed-in user (401 `not_signed_in`), so
    * a flow can only finish in a browser where its own user is signed in. Needs a session cookie
    * that the top-level redirect from Nylas carries (`SameSite=Lax`, not `Strict`). Default: false.
    */

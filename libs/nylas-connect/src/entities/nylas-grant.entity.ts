@@ -58,7 +58,7 @@ export class NylasGrant {
   @Column({ name: 'access_token_expires_at', type: 'bigint', nullable: true, transformer: epochMsTransformer })
   accessTokenExpiresAt: number | null;
 
-  /** Until when one instance holds the right to refresh this grant's token, in Unix milliseconds. */
+  /** End of the lease that lets one instance refresh this grant's token, in Unix milliseconds. */
   @Column({ name: 'refresh_lease_until', type: 'bigint', nullable: true, select: false, transformer: epochMsTransformer })
   refreshLeaseUntil?: number | null;
 

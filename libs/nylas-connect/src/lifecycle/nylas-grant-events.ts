@@ -14,7 +14,7 @@ export interface NylasGrantEvent {
   grantId: string;
   /** The application user the grant is linked to, or null when it is not linked here. */
   userId: string | null;
-  /** What reported it: a Nylas webhook, a failed refresh, or `syncGrant()`. */
+  /** Origin of the event: a Nylas webhook, a failed refresh, or `syncGrant()`. */
   source: 'webhook' | 'refresh' | 'sync';
   /** The webhook event id, for webhook events. */
   eventId?: string;
