@@ -107,9 +107,9 @@ export class AccessTokenService {
   }
 
   /**
-   * `invalid_grant` means Nylas rejected the refresh token (RFC 6749, section 5.2), so the grant is marked invalid and
-   * a `grant.invalid` event is emitted. Any other failure, an outage, a timeout or a
-   * wrong API key (`invalid_client`) included, leaves the grant as it was.
+   * `invalid_grant` means Nylas rejected the refresh token (RFC 6749, section 5.2), so the grant
+   * is marked invalid and a `grant.invalid` event is emitted. Any other failure, an outage, a
+   * timeout or a wrong API key (`invalid_client`) included, leaves the grant as it was.
    */
   private async handleRefreshFailure(grantId: string, error: unknown): Promise<never> {
     if (!(error instanceof NylasOAuthError) || error.code !== 'invalid_grant') {
