@@ -18,6 +18,7 @@ const PUBLIC_FILES: Record<string, { name: string; contentType: string }> = {
   '/app.js': { name: 'app.js', contentType: JAVASCRIPT },
   '/app.css': { name: 'app.css', contentType: CSS },
   '/error-messages.js': { name: 'error-messages.js', contentType: JAVASCRIPT },
+  '/page-api.js': { name: 'page-api.js', contentType: JAVASCRIPT },
   '/connect-library': { name: 'connect-library.html', contentType: HTML },
   '/connect-library.js': { name: 'connect-library.js', contentType: JAVASCRIPT },
 };

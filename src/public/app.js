@@ -31,18 +31,6 @@ function showMessage(text, isError) {
   elements.message.hidden = false;
 }
 
-/** Calls a JSON endpoint; returns `{ status, body }` with the body parsed when there is one. */
-async function callApi(method, path, body) {
-  const init = { method, headers: { accept: 'application/json' }, credentials: 'same-origin' };
-  if (body !== undefined) {
-    init.headers['content-type'] = 'application/json';
-    init.body = JSON.stringify(body);
-  }
-  const response = await fetch(path, init);
-  const text = await response.text();
-  return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
-}
-
 /** Shows the outcome of a flow that just came back (`?nylas_error=` or `?connected=1`), then cleans the address bar. */
 function showFlowOutcome() {
   const params = new URLSearchParams(window.location.search);

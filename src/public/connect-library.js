@@ -25,18 +25,6 @@ function showMessage(text, isError) {
   elements.message.hidden = false;
 }
 
-/** Calls a JSON endpoint of this app; returns `{ status, body }`. */
-async function callApi(method, path, body) {
-  const init = { method, headers: { accept: 'application/json' }, credentials: 'same-origin' };
-  if (body !== undefined) {
-    init.headers['content-type'] = 'application/json';
-    init.body = JSON.stringify(body);
-  }
-  const response = await fetch(path, init);
-  const text = await response.text();
-  return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
-}
-
 /** An error that carries the stable code from this app's server, so the page can explain it. */
 class ServerError extends Error {
   constructor(code) {

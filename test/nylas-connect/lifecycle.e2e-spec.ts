@@ -3,9 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { NylasGrantEvents, type NylasConnectOptions, type NylasGrantEvent } from 'nestjs-nylas-connect';
 import { NylasEmulator } from 'nylas-emulator';
 
-import { createConnectTestApp, silenceNestLogger, startEmulator, type ConnectTestApp } from '../support/connect-test-app.js';
+import { useConnectTestApps, type ConnectTestApp } from '../support/connect-test-app.js';
 import { errorOf } from '../support/error-of.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 const ENCRYPTION: Partial<NylasConnectOptions> = {
   tokenEncryption: { currentKeyId: 'k1', keys: { k1: randomBytes(32).toString('base64') } },
@@ -13,15 +12,13 @@ const ENCRYPTION: Partial<NylasConnectOptions> = {
 const OFFLINE: Partial<NylasConnectOptions> = { ...ENCRYPTION, accessType: 'offline' };
 
 describe('grant lifecycle', () => {
+  const suite = useConnectTestApps();
+  const app = (overrides: Partial<NylasConnectOptions> = {}) => suite.app(overrides);
   let emulator: NylasEmulator;
-  let db: TestDatabase;
-  const apps: ConnectTestApp[] = [];
 
-  async function app(overrides: Partial<NylasConnectOptions>): Promise<ConnectTestApp> {
-    const created = await createConnectTestApp(emulator, overrides, db.options);
-    apps.push(created);
-    return created;
-  }
+  beforeEach(() => {
+    emulator = suite.emulator;
+  });
 
   async function connect(ctx: ConnectTestApp, userId = 'alice', email = 'alice@example.com'): Promise<string> {
     const url = await ctx.service.getAuthUrl({ userId });
@@ -39,25 +36,6 @@ describe('grant lifecycle', () => {
     ctx.app.get(NylasGrantEvents).events$.subscribe((event) => events.push(event));
     return events;
   }
-
-  beforeAll(async () => {
-    silenceNestLogger();
-    emulator = await startEmulator();
-  });
-
-  afterAll(async () => {
-    await emulator.close();
-  });
-
-  beforeEach(async () => {
-    emulator.reset();
-    db = await createTestDatabase();
-  });
-
-  afterEach(async () => {
-    for (const created of apps.splice(0)) await created.app.close();
-    await db.drop();
-  });
 
   describe('getAccessToken', () => {
     it('returns the stored token while it is fresh', async () => {

@@ -3,8 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { NylasConnectError, type NylasConnectOptions } from 'nestjs-nylas-connect';
 import { NylasEmulator } from 'nylas-emulator';
 
-import { createConnectTestApp, silenceNestLogger, startEmulator, type ConnectTestApp } from '../support/connect-test-app.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { useConnectTestApps, type ConnectTestApp } from '../support/connect-test-app.js';
 
 const KEY_1 = randomBytes(32).toString('base64');
 const KEY_2 = randomBytes(32).toString('base64');
@@ -24,38 +23,17 @@ async function outcome(promise: Promise<unknown>): Promise<string> {
 }
 
 describe('grant storage', () => {
+  const suite = useConnectTestApps();
+  const app = (overrides: Partial<NylasConnectOptions> = {}) => suite.app(overrides);
   let emulator: NylasEmulator;
-  let db: TestDatabase;
-  const apps: ConnectTestApp[] = [];
 
-  async function app(overrides: Partial<NylasConnectOptions> = {}): Promise<ConnectTestApp> {
-    const created = await createConnectTestApp(emulator, overrides, db.options);
-    apps.push(created);
-    return created;
-  }
+  beforeEach(() => {
+    emulator = suite.emulator;
+  });
 
   async function rawGrantRows(ctx: ConnectTestApp): Promise<Array<Record<string, unknown>>> {
     return ctx.dataSource.query('SELECT * FROM nylas_grants');
   }
-
-  beforeAll(async () => {
-    silenceNestLogger();
-    emulator = await startEmulator();
-  });
-
-  afterAll(async () => {
-    await emulator.close();
-  });
-
-  beforeEach(async () => {
-    emulator.reset();
-    db = await createTestDatabase();
-  });
-
-  afterEach(async () => {
-    for (const created of apps.splice(0)) await created.app.close();
-    await db.drop();
-  });
 
   describe('across two app instances on one database', () => {
     it('finishes on instance B a flow started on instance A', async () => {

@@ -13,6 +13,8 @@ import {
 } from 'nestjs-nylas-connect';
 import { NylasEmulator } from 'nylas-emulator';
 
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+
 export const CLIENT_ID = 'test-client-id';
 export const API_KEY = 'test-api-key-0123456789';
 export const CALLBACK_URI = 'http://app.test/auth/nylas/callback';
@@ -78,4 +80,51 @@ export async function createConnectTestApp(
 /** Silences Nest's static logger for a suite; the library logs expected failures as warnings. */
 export function silenceNestLogger(): void {
   Logger.overrideLogger(false);
+}
+
+/** The parts a suite from `useConnectTestApps()` works with. */
+export interface ConnectTestSuite {
+  readonly emulator: NylasEmulator;
+  /** Starts an app on this test's database; it is closed after the test. */
+  app(overrides?: Partial<NylasConnectOptions>): Promise<ConnectTestApp>;
+}
+
+/**
+ * Registers the Jest hooks most library suites share: one emulator for the suite, a fresh
+ * database for each test (see `createTestDatabase()`), and every app of a test closed after it.
+ */
+export function useConnectTestApps(): ConnectTestSuite {
+  let emulator: NylasEmulator | undefined;
+  let database: TestDatabase | undefined;
+  const apps: ConnectTestApp[] = [];
+
+  beforeAll(async () => {
+    silenceNestLogger();
+    emulator = await startEmulator();
+  });
+
+  afterAll(async () => {
+    await emulator?.close();
+  });
+
+  beforeEach(async () => {
+    emulator!.reset();
+    database = await createTestDatabase();
+  });
+
+  afterEach(async () => {
+    for (const created of apps.splice(0)) await created.app.close();
+    await database?.drop();
+  });
+
+  return {
+    get emulator() {
+      return emulator!;
+    },
+    async app(overrides = {}) {
+      const created = await createConnectTestApp(emulator!, overrides, database!.options);
+      apps.push(created);
+      return created;
+    },
+  };
 }
