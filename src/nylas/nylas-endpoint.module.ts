@@ -5,7 +5,7 @@ import { DEMO_CONFIG } from '../config/demo-config.module.js';
 import { resolveNylasEndpoint } from './local-emulator.js';
 import { NYLAS_ENDPOINT } from './nylas-endpoint.js';
 
-/** Provides the `NylasEndpoint`, starting the local emulator first when the config asks for it. */
+/** Provides the `NylasEndpoint`, starting the local emulator first when the config selects it. */
 @Module({
   providers: [
     {

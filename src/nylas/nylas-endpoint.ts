@@ -6,7 +6,7 @@ export const NYLAS_ENDPOINT = Symbol('NYLAS_ENDPOINT');
 
 /**
  * Where the library sends its Nylas requests, and how it checks ID tokens there. When the demo
- * started a local emulator, it holds it and closes it after the HTTP server has stopped.
+ * started a local emulator, this keeps a reference to it and closes it after the HTTP server has stopped.
  */
 export class NylasEndpoint implements OnApplicationShutdown {
   constructor(

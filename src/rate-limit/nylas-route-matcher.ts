@@ -9,8 +9,8 @@ import { PATH_METADATA } from '@nestjs/common/constants.js';
 export function isControllerAt(controller: object, routePath: string): boolean {
   const metadata: unknown = Reflect.getMetadata(PATH_METADATA, controller);
   const paths = Array.isArray(metadata) ? metadata : [metadata];
-  const wanted = normalizeRoutePath(routePath);
-  return paths.some((path) => typeof path === 'string' && normalizeRoutePath(path) === wanted);
+  const expected = normalizeRoutePath(routePath);
+  return paths.some((path) => typeof path === 'string' && normalizeRoutePath(path) === expected);
 }
 
 function normalizeRoutePath(path: string): string {

@@ -9,7 +9,7 @@ import { connectMailbox, emulatorBackedConfig, EMULATOR_CLIENT, listGrants, star
 
 const WEBHOOK_SECRET = 'demo-test-webhook-secret';
 
-/** The demo with stored tokens (so disconnect can revoke them) and the webhook route on. */
+/** Builds a demo config with stored tokens (so disconnect can revoke them) and the webhook route. */
 function lifecycleConfig(emulator: NylasEmulator): DemoConfig {
   return {
     ...emulatorBackedConfig(emulator),

@@ -5,13 +5,13 @@ import { DataSource } from 'typeorm';
 
 import { approvedCallback, emulatorBackedConfig, EMULATOR_CLIENT, startDemoApp, type DemoTestApp } from '../demo/demo-test-app.js';
 
-/** The only 5xx statuses allowed: the typed answers for a failing Nylas or database. */
+/** The only 5xx statuses allowed: the typed responses for a failing Nylas or database. */
 const TYPED_5XX = new Set([502, 503, 504]);
 
 /**
  * Property-based tests of the callback route: random and mutated query strings, headers and
- * token responses. Whatever comes in, the answer is a clean 2xx, 3xx or 4xx, or one of the typed
- * Nylas-failure answers; no promise is left rejected; and no failed flow leaves a grant row.
+ * token responses. Whatever comes in, the response is a clean 2xx, 3xx or 4xx, or one of the typed
+ * Nylas-failure responses. No promise is left rejected, and no failed flow leaves a grant row.
  */
 describe('callback fuzzing', () => {
   let emulator: NylasEmulator;

@@ -22,7 +22,7 @@ import { CapturingLogger } from './log-capture.js';
 
 /**
  * Hostile and failing-Nylas cases against the demo app and the emulator. Every secret the suite
- * sees (codes, states, verifiers, tokens, keys) is collected, and the last test checks that none
+ * handles (codes, states, verifiers, tokens, keys) is collected, and the last test checks that none
  * of them appears in anything the app logged.
  */
 const WEBHOOK_SECRET = `whsec-${randomBytes(12).toString('hex')}`;
@@ -278,7 +278,7 @@ describe('hostile callbacks', () => {
     expect(await grantRowCount()).toBe(rows);
   });
 
-  it('11: a database failure while linking answers 503, leaves no row, and starting again works', async () => {
+  it('11: link failure answers 503 without a row', async () => {
     const { path, cookie } = await approved('case11');
     const dataSource = demo.app.get(DataSource);
     const rows = await grantRowCount();

@@ -51,7 +51,7 @@ describe('NylasConnectService.callback', () => {
     expect(Buffer.from(started.state, 'base64url').length).toBeGreaterThanOrEqual(16);
   });
 
-  it('stores only the hash of the state and keeps the verifier out of the URL', async () => {
+  it('stores state hash, hides verifier', async () => {
     const started = await ctx.service.startFlow({ userId: 'alice' });
     const rows: Array<Record<string, unknown>> = await ctx.dataSource.query('SELECT * FROM nylas_pending_flows');
 

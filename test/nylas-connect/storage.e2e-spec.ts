@@ -61,7 +61,7 @@ describe('grant storage', () => {
   });
 
   describe('linking rules', () => {
-    it('gives two users who link one new mailbox at once one link and one 409', async () => {
+    it('concurrent links of one mailbox: one 409', async () => {
       const instanceA = await app();
       const instanceB = await app();
       const aliceUrl = await emulator.approve(await instanceA.service.getAuthUrl({ userId: 'alice' }), { email: 'shared@example.com' });
@@ -150,7 +150,7 @@ describe('grant storage', () => {
       await expect(ctx.grants.readTokens(second.grantId)).rejects.toMatchObject({ code: 'stored_token_unreadable' });
     });
 
-    it('reads old rows after a key rotation and re-encrypts them under the new key', async () => {
+    it('key rotation reads and re-encrypts rows', async () => {
       const before = await app(encryptionWith('k1', { k1: KEY_1 }));
       const result = await before.service.callback(await emulator.approve(await before.service.getAuthUrl({ userId: 'alice' }), { email: 'alice@example.com' }));
 

@@ -34,7 +34,7 @@ export interface ConnectTestApp {
 const IN_MEMORY_SQLITE: DataSourceOptions = { type: 'better-sqlite3', database: ':memory:' };
 
 /**
- * A Nest app with only NylasConnectModule, pointed at the emulator, on `database` (from
+ * Starts a Nest app with only NylasConnectModule, pointed at the emulator, on `database` (from
  * `createTestDatabase()`) or else SQLite in memory. Nothing is listened on; tests call the
  * service or use `app.getHttpServer()`.
  */

@@ -20,7 +20,7 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** The kind of database the suites run on, from `DATABASE_URL` (SQLite when unset). */
+/** Returns the kind of database the suites run on, from `DATABASE_URL` (SQLite when unset). */
 export function testDatabaseKind(): string {
   const url = process.env.DATABASE_URL;
   if (!url || url.startsWith('sqlite:')) return 'sqlite';

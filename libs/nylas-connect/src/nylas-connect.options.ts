@@ -163,7 +163,7 @@ export interface NylasConnectModuleExtras {
   routePath?: string | false;
 
   /**
-   * Path of the Nylas webhook controller (`GET` answers the challenge, `POST` receives events),
+   * Path of the Nylas webhook controller (`GET` completes the challenge handshake, `POST` receives events),
    * or `false` for none. It needs the `webhookSecret` option and `nylasWebhookRawBody()` mounted
    * on the same path before Nest's body parser. Default: `false`.
    */

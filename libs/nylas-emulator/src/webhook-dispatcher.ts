@@ -46,8 +46,8 @@ type AttemptOutcome = 'delivered' | 'failed' | 'cancelled';
 /**
  * Delivers events to the subscribed webhooks in the background, at least once: a non-2xx response,
  * a timeout or a connection error is retried after each delay in `retryDelaysMs`, with the same
- * event id and the next `webhook_delivery_attempt`. The request that caused an event never waits
- * for its delivery, and its outcome does not depend on one.
+ * event id and the next `webhook_delivery_attempt`. Deliveries run in the background: the request
+ * that caused an event does not wait for them, and its response does not depend on them.
  */
 export class WebhookDispatcher {
   private readonly events = new Map<string, DispatchedEvent>();

@@ -48,7 +48,7 @@ export function createNylasConnectController(path: string): Type<unknown> {
     start(): void {}
 
     /**
-     * Runs after the guard finished the flow, and responds as the flow's stored mode says. A
+     * Runs after the guard finished the flow, and responds as the flow's stored mode requires. A
      * `popup` flow gets the pop-up page, and a `client` flow the page that hands its code to the
      * opener. A `redirect` flow gets JSON when the client asks for it, or else a redirect.
      */

@@ -26,7 +26,7 @@ export class NylasRateLimitedError extends NylasConnectError {
   }
 }
 
-/** The token endpoint answered 200 with a body that lacks a required field or has a malformed one. */
+/** The token endpoint responded with 200 and a body that lacks a required field or has a malformed one. */
 export class InvalidTokenResponseError extends NylasConnectError {
   constructor(field: string) {
     super('invalid_token_response', `Nylas returned no valid "${field}" from the code exchange. Start again, and report it if it persists.`, 502);

@@ -39,7 +39,7 @@ export class NylasGrantsClient {
     return readGrant(grantId, response.json.data);
   }
 
-  /** Deletes the grant at Nylas; a grant that Nylas answers 404 for counts as deleted. */
+  /** Deletes the grant at Nylas; a 404 from Nylas counts as deleted. */
   async delete(grantId: string): Promise<void> {
     const response = await requestNylas({
       method: 'DELETE',

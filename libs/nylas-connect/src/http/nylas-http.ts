@@ -91,7 +91,7 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** Longest wait passed on from `Retry-After`; a larger value is a fault, not advice. */
+/** Maximum wait passed on from `Retry-After`, because a larger value is a fault, not advice. */
 const MAX_RETRY_AFTER_SECONDS = 3600;
 
 /** Reads `Retry-After` as seconds, at most an hour; an HTTP date becomes the seconds until it. */

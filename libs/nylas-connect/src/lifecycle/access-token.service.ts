@@ -16,7 +16,8 @@ const POLL_INTERVAL_MS = 100;
 
 /**
  * Returns valid access tokens for stored grants, refreshing them `refreshMarginSeconds` before
- * they expire. Callers in one process share one refresh per grant; across instances a lease on
+ * they expire. Callers in one process share one refresh per grant. Across
+ * instances, a lease on
  * the grant's row lets one refresh while the others wait for its result.
  */
 @Injectable()

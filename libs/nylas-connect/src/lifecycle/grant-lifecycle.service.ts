@@ -38,8 +38,8 @@ export class GrantLifecycleService {
 
   /**
    * Revokes the grant's stored token at Nylas, deletes the grant at Nylas when asked, and then
-   * removes the link. The link goes last: if a Nylas call fails, the link is still there and the
-   * error message asks to retry the whole disconnect, which is safe because each step can be repeated.
+   * removes the link. The link goes last. If a Nylas call fails, the link is still there and the
+   * error message says to retry the whole disconnect, which is safe because each step can be repeated.
    */
   disconnect(userId: string, grantId: string, options: DisconnectOptions = {}): Promise<DisconnectResult> {
     return withStorageErrors('disconnecting the grant', this.logger, () => this.disconnectLinked(userId, grantId, options));

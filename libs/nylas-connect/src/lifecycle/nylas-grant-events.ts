@@ -51,8 +51,8 @@ export class NylasGrantEvents implements OnModuleDestroy {
     }
   }
 
-  private logFailure(who: string, event: NylasGrantEvent, error: unknown): void {
-    this.logger.error(`${who} failed on ${event.type} for grant ${event.grantId}: ${describeError(error)}`);
+  private logFailure(source: string, event: NylasGrantEvent, error: unknown): void {
+    this.logger.error(`${source} failed on ${event.type} for grant ${event.grantId}: ${describeError(error)}`);
   }
 
   onModuleDestroy(): void {

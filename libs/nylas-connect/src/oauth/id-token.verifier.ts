@@ -85,9 +85,9 @@ function checkClaims(payload: JWTPayload, options: ResolvedNylasConnectOptions):
 }
 
 /**
- * Tells a JWKS that could not be fetched (an outage on Nylas's side) from a token that failed
- * a check, so the first gets a 502 or 504 like any Nylas outage and only the second is blamed
- * on the token.
+ * Maps a verification failure to the module's error. A JWKS that could not be fetched is an
+ * outage on Nylas's side, so it gets a 502 or 504. Only a token that failed a check is reported
+ * as `invalid_id_token`.
  */
 function toVerificationError(error: unknown, timeoutMs: number): Error {
   if (error instanceof errors.JWKSTimeout) return new NylasTimeoutError(timeoutMs, { cause: error });

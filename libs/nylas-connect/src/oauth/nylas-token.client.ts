@@ -152,7 +152,7 @@ function optionalString(json: Record<string, unknown>, field: string): string | 
   return value;
 }
 
-/** Longest access-token lifetime accepted: a year. Nylas issues tokens for an hour. */
+/** Maximum access-token lifetime accepted: a year. Nylas issues tokens for an hour. */
 const MAX_EXPIRES_IN_SECONDS = 365 * 24 * 60 * 60;
 
 /**

@@ -9,8 +9,8 @@ const MAX_RETURN_TO_LENGTH = 2048;
  * decode could turn into either, control characters, and anything over 2048 characters.
  */
 export function validateReturnTo(returnTo: string): string {
-  const reject = (why: string) =>
-    new InvalidStartParameterError('invalid_return_to', `returnTo must be a path on this site starting with "/" (${why}).`);
+  const reject = (reason: string) =>
+    new InvalidStartParameterError('invalid_return_to', `returnTo must be a path on this site starting with "/" (${reason}).`);
 
   if (returnTo.length > MAX_RETURN_TO_LENGTH) throw reject(`longer than ${MAX_RETURN_TO_LENGTH} characters`);
   if (!returnTo.startsWith('/')) throw reject('it does not start with "/"');

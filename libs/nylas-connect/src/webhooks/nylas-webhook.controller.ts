@@ -6,11 +6,11 @@ import { NYLAS_CONNECT_OPTIONS } from '../nylas-connect.constants.js';
 import { InvalidNylasConnectOptionError, type ResolvedNylasConnectOptions } from '../resolved-options.js';
 import { NylasWebhookService, type WebhookOutcome } from './nylas-webhook.service.js';
 
-/** Longest challenge echoed back; Nylas sends a short random string. */
+/** Maximum length of a challenge echoed back; Nylas sends a short random string. */
 const MAX_CHALLENGE_LENGTH = 1024;
 
 /**
- * Creates the webhook controller at `path`. `GET` answers Nylas's `?challenge=` handshake with
+ * Creates the webhook controller at `path`. `GET` completes Nylas's `?challenge=` handshake with
  * the challenge as plain text. `POST` verifies and applies an event: 200 when it was applied,
  * repeated or ignored, 401 for a bad signature, and 400 for a malformed body.
  */
