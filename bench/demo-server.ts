@@ -39,7 +39,7 @@ export async function startDemoServer(options: ServerOptions, queryCounter: Quer
     // Throw a start-up error to the caller, which reports it to the benchmark, instead of exiting.
     abortOnError: false,
   });
-  if (options.sqliteWal) await app.get(DataSource).query('PRAGMA journal_mode = WAL');
+  if (options.sqliteRollbackJournal) await app.get(DataSource).query('PRAGMA journal_mode = DELETE');
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, close: () => app.close() };

@@ -12,15 +12,44 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Outcome of a floor callback. */
+export type FloorCallbackOutcome = 'exchanged' | 'unknown-state' | 'exchange-failed';
+
 /**
- * Starts the floor: a bare `node:http` server that does only what no callback handler can skip.
- * `GET /auth/nylas` keeps a PKCE verifier in memory under a new state and redirects to the
- * emulator. `GET /auth/nylas/callback` looks the verifier up and exchanges the code with the same
- * `fetch` request the library sends, then redirects to `/`. There is no database, session, ID
- * token check or framework.
+ * The work of a floor server for one flow, whatever serves its HTTP requests. A start keeps a
+ * PKCE verifier in memory under a new state and returns the emulator's authorization URL. A
+ * callback looks the verifier up and exchanges the code with the same `fetch` request the library
+ * sends. There is no database, session or ID token check.
+ */
+export class FloorFlows {
+  private readonly verifiers = new Map<string, string>();
+
+  constructor(private readonly options: ServerOptions) {}
+
+  /** Starts a flow and returns the authorization URL to redirect to. */
+  start(): string {
+    const state = randomBytes(32).toString('base64url');
+    const verifier = randomBytes(32).toString('base64url');
+    this.verifiers.set(state, verifier);
+    return buildAuthUrl(this.options, state, verifier);
+  }
+
+  /** Finishes the flow of `state` by exchanging `code`. */
+  async finish(state: string, code: string): Promise<FloorCallbackOutcome> {
+    const verifier = this.verifiers.get(state);
+    this.verifiers.delete(state);
+    if (verifier === undefined || code === '') return 'unknown-state';
+    return (await exchangeCode(this.options, code, verifier)) ? 'exchanged' : 'exchange-failed';
+  }
+}
+
+/**
+ * Starts the floor: a bare `node:http` server that does only what no callback handler can skip,
+ * with `FloorFlows`. `GET /auth/nylas` redirects to the emulator, and `GET /auth/nylas/callback`
+ * exchanges the code and redirects to `/`. No framework is involved.
  */
 export async function startFloorServer(options: ServerOptions): Promise<RunningServer> {
-  const verifiers = new Map<string, string>();
+  const flows = new FloorFlows(options);
 
   const server = createServer((request, response) => {
     void handle(request, response).catch((error: unknown) => respond(response, 500, String(error)));
@@ -29,24 +58,13 @@ export async function startFloorServer(options: ServerOptions): Promise<RunningS
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://floor.invalid');
     if (url.pathname === '/auth/nylas') {
-      const state = randomBytes(32).toString('base64url');
-      const verifier = randomBytes(32).toString('base64url');
-      verifiers.set(state, verifier);
-      redirect(response, buildAuthUrl(options, state, verifier));
+      redirect(response, flows.start());
       return;
     }
     if (url.pathname === '/auth/nylas/callback') {
-      const state = url.searchParams.get('state') ?? '';
-      const code = url.searchParams.get('code') ?? '';
-      const verifier = verifiers.get(state);
-      verifiers.delete(state);
-      if (verifier === undefined || code === '') {
-        respond(response, 400, 'unknown state or missing code');
-        return;
-      }
-      const exchanged = await exchangeCode(options, code, verifier);
-      if (exchanged) redirect(response, '/');
-      else respond(response, 502, 'token exchange failed');
+      const outcome = await flows.finish(url.searchParams.get('state') ?? '', url.searchParams.get('code') ?? '');
+      if (outcome === 'exchanged') redirect(response, '/');
+      else respond(response, outcome === 'unknown-state' ? 400 : 502, outcome);
       return;
     }
     respond(response, 404, 'not found');

@@ -125,7 +125,8 @@ function renderMachine(report: BenchReport): string {
 }
 
 function renderTargets(report: BenchReport): string {
-  const ratio = p50Ratio(report.loadResults, 'SQLite', 16);
+  const sqlite16 = report.loadResults.find((result) => result.target === 'module' && result.database === 'SQLite' && result.concurrency === 16);
+  const ratio = sqlite16 && p50Ratio(report.loadResults, sqlite16);
   const allErrors = totalErrors(report);
   const maxStatements = Math.max(...report.roundTrips.flatMap((result) => result.perCallback));
   const exchangeMismatches = report.loadResults.filter((result) => result.tokenExchanges !== result.completed || result.failedExchanges > 0);
@@ -160,10 +161,10 @@ function renderTargets(report: BenchReport): string {
 
 function renderLoad(report: BenchReport): string {
   const rows = report.loadResults.map((result) => {
-    const ratio = result.target === 'floor' ? undefined : p50Ratio(report.loadResults, result.database, result.concurrency);
+    const ratio = result.target === 'floor' ? undefined : p50Ratio(report.loadResults, result);
     return [
       `${result.concurrency}`,
-      result.target === 'floor' ? 'floor' : `module, ${result.database}`,
+      result.target === 'module' ? `module, ${result.database}` : result.target,
       `${result.completed}`,
       result.callbacksPerSecond.toFixed(0),
       result.latency.p50.toFixed(2),
@@ -209,7 +210,7 @@ function renderMemory(memory: MemoryResult): string {
   return [
     '### Heap over 20,000 flows',
     '',
-    `A fresh demo app on SQLite with write-ahead logging (to finish sooner), started with \`--expose-gc\`, at concurrency ${memory.concurrency}; ` +
+    `A fresh demo app on SQLite, started with \`--expose-gc\`, at concurrency ${memory.concurrency}; ` +
       'the heap is read after two forced full collections. ' +
       `${memory.totalFlows.toLocaleString('en-US')} flows took ${(memory.durationMs / 1000).toFixed(0)} s with ${memory.errors} errors ` +
       `and ${memory.tokenExchanges.toLocaleString('en-US')} token exchanges.`,
@@ -254,11 +255,10 @@ function renderProfile(profile: BenchReport['profile']): string {
   ].join('\n');
 }
 
-function p50Ratio(results: LoadResult[], database: string, concurrency: number): number | undefined {
-  const floor = results.find((result) => result.target === 'floor' && result.concurrency === concurrency);
-  const module = results.find((result) => result.target === 'module' && result.database === database && result.concurrency === concurrency);
-  if (!floor || !module) return undefined;
-  return module.latency.p50 / floor.latency.p50;
+/** The callback p50 of `result` divided by the floor's at the same concurrency. */
+function p50Ratio(results: LoadResult[], result: LoadResult): number | undefined {
+  const floor = results.find((candidate) => candidate.target === 'floor' && candidate.concurrency === result.concurrency);
+  return floor && result.latency.p50 / floor.latency.p50;
 }
 
 function totalErrors(report: BenchReport): number {

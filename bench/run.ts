@@ -30,8 +30,8 @@ const PLAN = {
   /** Flows per measured run, by concurrency. */
   measuredFlows: QUICK ? { 1: 30, 16: 100, 64: 200 } : ({ 1: 300, 16: 2_000, 64: 2_000 } as Record<number, number>),
   maxRunMs: 12_000,
-  /** The what-if run of SQLite with write-ahead logging is made at this concurrency only. */
-  walConcurrency: 16,
+  /** The what-if run of SQLite with the rollback journal is made at this concurrency only. */
+  rollbackJournalConcurrency: 16,
   roundTripFlows: QUICK ? 5 : 20,
   memory: { concurrency: 16, firstFlows: QUICK ? 100 : 1_000, totalFlows: QUICK ? 400 : 20_000, maxMs: 240_000 },
   profile: { concurrency: 16, flows: QUICK ? 200 : 2_000, samplingIntervalUs: 500 },
@@ -95,8 +95,7 @@ async function main(): Promise<void> {
     }
     await Promise.all(servers.splice(0).map((server) => server.close()));
 
-    // Write-ahead logging only makes the 20,000 flows finish sooner; the heap does not depend on the journal mode.
-    const memory = await measureMemory(emulator, serverOptions(emulator, 'module', `sqlite:${join(scratch, 'memory.sqlite')}`, true));
+    const memory = await measureMemory(emulator, serverOptions(emulator, 'module', `sqlite:${join(scratch, 'memory.sqlite')}`));
     const profile = await profileCallbacks(emulator, serverOptions(emulator, 'module', `sqlite:${join(scratch, 'profile.sqlite')}`), scratch);
 
     const report: BenchReport = {
@@ -125,11 +124,11 @@ async function main(): Promise<void> {
   }
 }
 
-function serverOptions(emulator: NylasEmulator, kind: ServerKind, databaseUrl: string, sqliteWal = false): ServerOptions {
+function serverOptions(emulator: NylasEmulator, kind: ServerKind, databaseUrl: string, sqliteRollbackJournal = false): ServerOptions {
   return {
     kind,
     databaseUrl,
-    sqliteWal,
+    sqliteRollbackJournal,
     emulatorUrl: emulator.url,
     jwksUri: emulator.jwksUri,
     issuer: emulator.issuer,
@@ -140,9 +139,9 @@ function serverOptions(emulator: NylasEmulator, kind: ServerKind, databaseUrl: s
 }
 
 /**
- * Starts the servers of the load runs: the floor, the demo app on SQLite, on PostgreSQL when
- * `schema` is given, and on SQLite with write-ahead logging. Each is added to `servers` as soon
- * as it runs, so that the caller closes it even when a later one fails to start.
+ * Starts the servers of the load runs: the floor, the Nest floor, the demo app on SQLite, on
+ * PostgreSQL when `schema` is given, and on SQLite with the rollback journal. Each is added to
+ * `servers` as soon as it runs, so that the caller closes it even when a later one fails to start.
  */
 async function startLoadTargets(emulator: NylasEmulator, scratch: string, schema: PostgresSchema | undefined, servers: ServerHandle[]): Promise<LoadTarget[]> {
   const start = async (
@@ -151,11 +150,12 @@ async function startLoadTargets(emulator: NylasEmulator, scratch: string, schema
   ): Promise<LoadTarget> => {
     const server = await ServerHandle.start(options);
     servers.push(server);
-    return { concurrencies: PLAN.concurrencies, ...target, server, whatIf: options.sqliteWal === true };
+    return { concurrencies: PLAN.concurrencies, ...target, server, whatIf: options.sqliteRollbackJournal === true };
   };
 
   const targets = [
     await start({ label: 'floor', kind: 'floor', database: '-' }, serverOptions(emulator, 'floor', 'sqlite::memory:')),
+    await start({ label: 'Nest floor', kind: 'nest-floor', database: '-' }, serverOptions(emulator, 'nest-floor', 'sqlite::memory:')),
     await start({ label: 'module', kind: 'module', database: 'SQLite' }, serverOptions(emulator, 'module', `sqlite:${join(scratch, 'load.sqlite')}`)),
   ];
   if (schema) {
@@ -163,8 +163,8 @@ async function startLoadTargets(emulator: NylasEmulator, scratch: string, schema
   }
   targets.push(
     await start(
-      { label: 'module', kind: 'module', database: 'SQLite, WAL', concurrencies: [PLAN.walConcurrency] },
-      serverOptions(emulator, 'module', `sqlite:${join(scratch, 'wal.sqlite')}`, true),
+      { label: 'module', kind: 'module', database: 'SQLite, rollback journal', concurrencies: [PLAN.rollbackJournalConcurrency] },
+      serverOptions(emulator, 'module', `sqlite:${join(scratch, 'rollback-journal.sqlite')}`, true),
     ),
   );
   return targets;

@@ -3,19 +3,22 @@
  * `ServerCommand` with an id, and the child replies with a `ServerReply` with the same id.
  */
 
-/** `module` is the demo app with nylas-connect; `floor` is the bare token-exchange handler. */
-export type ServerKind = 'module' | 'floor';
+/**
+ * `module` is the demo app with nylas-connect; `floor` is the bare token-exchange handler on
+ * `node:http`, and `nest-floor` the same handler in a minimal Nest app.
+ */
+export type ServerKind = 'module' | 'floor' | 'nest-floor';
 
 /** Everything a server process needs, passed as JSON in its first argument. */
 export interface ServerOptions {
   kind: ServerKind;
-  /** `DATABASE_URL` of the demo app; unused by the floor. */
+  /** `DATABASE_URL` of the demo app; unused by the floors. */
   databaseUrl: string;
   /**
-   * Switches a SQLite database to write-ahead logging after start-up, for a what-if run. The
-   * demo itself keeps SQLite's default rollback journal.
+   * Switches a SQLite database back to the rollback journal (better-sqlite3's default) after
+   * start-up, for a what-if run that shows what the demo's write-ahead logging saves.
    */
-  sqliteWal?: boolean;
+  sqliteRollbackJournal?: boolean;
   emulatorUrl: string;
   jwksUri: string;
   issuer: string;

@@ -7,6 +7,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 
 import { startDemoServer } from './demo-server.js';
 import { startFloorServer, type RunningServer } from './floor-server.js';
+import { startNestFloorServer } from './nest-floor-server.js';
 import { QueryCounter } from './query-counter.js';
 import type { HeapReading, QueryReading, ServerCommand, ServerOptions, ServerReply, ServerStartup } from './server-messages.js';
 
@@ -54,9 +55,20 @@ async function handleCommand(server: RunningServer, message: ServerCommand): Pro
   }
 }
 
+function startServer(options: ServerOptions): Promise<RunningServer> {
+  switch (options.kind) {
+    case 'module':
+      return startDemoServer(options, queryCounter);
+    case 'floor':
+      return startFloorServer(options);
+    case 'nest-floor':
+      return startNestFloorServer(options);
+  }
+}
+
 let server: RunningServer;
 try {
-  server = options.kind === 'module' ? await startDemoServer(options, queryCounter) : await startFloorServer(options);
+  server = await startServer(options);
 } catch (error) {
   await send({ ready: false, message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
   process.exit(1);

@@ -54,7 +54,7 @@ export function parseDatabaseUrl(databaseUrl: string): ParsedDatabaseUrl {
  * Builds the TypeORM options for a database URL, with the nylas-connect entities and migrations.
  * The demo app and `ormconfig.ts` (the TypeORM CLI) both use it, so the URL is parsed in one place.
  * `synchronize` is always off: the schema comes from the migrations. For a SQLite file, the
- * file's folder is created when missing.
+ * file's folder is created when missing, and the file uses write-ahead logging.
  */
 export function createDataSourceOptions(databaseUrl: string): DataSourceOptions {
   const common = {
@@ -65,8 +65,14 @@ export function createDataSourceOptions(databaseUrl: string): DataSourceOptions 
   const parsed = parseDatabaseUrl(databaseUrl);
 
   switch (parsed.type) {
-    case 'sqlite':
-      return { type: 'better-sqlite3', database: prepareSqliteFile(parsed.path), ...common };
+    case 'sqlite': {
+      const database = prepareSqliteFile(parsed.path);
+      // Write-ahead logging: a commit appends its pages to the log and syncs that one file. With
+      // the default rollback journal, a commit writes and syncs a journal, then the database
+      // file, and deletes the journal. docs/BENCHMARKS.md measures both. synchronous stays FULL,
+      // so a commit is on disk when it returns. A database in memory has no log.
+      return { type: 'better-sqlite3', database, enableWAL: database !== SQLITE_MEMORY, ...common };
+    }
     case 'postgres':
       // pg reads the URL as a connection string, so parameters such as sslmode apply.
       return { type: 'postgres', url: parsed.url, ...common };

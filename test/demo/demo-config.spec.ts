@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { NYLAS_CONNECT_ENTITIES, NYLAS_CONNECT_MIGRATIONS } from 'nestjs-nylas-connect';
+import { DataSource } from 'typeorm';
 
 import { DemoConfigError, loadDemoConfig } from '../../src/config/demo-config.js';
 import { createDataSourceOptions, describeDatabase, InvalidDatabaseUrlError, parseDatabaseUrl } from '../../src/database/database-options.js';
@@ -161,6 +162,32 @@ describe('createDataSourceOptions', () => {
       expect(statSync(join(root, 'nested')).isDirectory()).toBe(true);
     } finally {
       rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  test('opens a SQLite file with write-ahead logging and full syncs', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'demo-db-'));
+    const dataSource = new DataSource(createDataSourceOptions(`sqlite:${join(root, 'demo.sqlite')}`));
+    try {
+      await dataSource.initialize();
+
+      expect(await dataSource.query('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
+      // 2 is FULL: write-ahead logging does not trade durability for speed here.
+      expect(await dataSource.query('PRAGMA synchronous')).toEqual([{ synchronous: 2 }]);
+    } finally {
+      if (dataSource.isInitialized) await dataSource.destroy();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  test('keeps an in-memory SQLite database in memory', async () => {
+    const dataSource = new DataSource(createDataSourceOptions('sqlite::memory:'));
+    try {
+      await dataSource.initialize();
+
+      expect(await dataSource.query('PRAGMA journal_mode')).toEqual([{ journal_mode: 'memory' }]);
+    } finally {
+      if (dataSource.isInitialized) await dataSource.destroy();
     }
   });
 });

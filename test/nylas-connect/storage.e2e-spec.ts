@@ -177,5 +177,46 @@ describe('grant storage', () => {
       const rows: Array<{ user_id: string }> = await ctx.dataSource.query('SELECT user_id FROM nylas_pending_flows');
       expect(rows.map((row) => row.user_id)).toEqual(['carol']);
     });
+
+    it('leaves finished flows out of the per-user cap', async () => {
+      const ctx = await app({ maxPendingFlowsPerUser: 2 });
+      const finished: string[] = [];
+      for (const email of ['first@example.com', 'second@example.com']) {
+        const callbackUrl = await emulator.approve(await ctx.service.getAuthUrl({ userId: 'alice' }), { email });
+        await ctx.service.callback(callbackUrl);
+        finished.push(callbackUrl);
+      }
+
+      const open = [await ctx.service.getAuthUrl({ userId: 'alice' }), await ctx.service.getAuthUrl({ userId: 'alice' })];
+
+      // The finished flows' rows are still there, so a replay is named as one.
+      expect(await outcome(ctx.service.callback(finished[0]))).toBe('state_already_used');
+      for (const [index, url] of open.entries()) {
+        expect(await outcome(ctx.service.callback(await emulator.approve(url, { email: `open-${index}@example.com` })))).toBe('ok');
+      }
+    });
+
+    it('rejects at the total cap only after a recount', async () => {
+      const ctx = await app({ maxPendingFlows: 3 });
+      for (const userId of ['alice', 'bob', 'carol']) await ctx.service.getAuthUrl({ userId });
+      expect(await outcome(ctx.service.getAuthUrl({ userId: 'dave' }))).toBe('too_many_pending_flows');
+
+      // Rows that go away without this instance knowing, as when another instance purges them.
+      await ctx.dataSource.query("DELETE FROM nylas_pending_flows WHERE user_id = 'alice'");
+
+      expect(await outcome(ctx.service.getAuthUrl({ userId: 'dave' }))).toBe('ok');
+    });
+
+    it("sees other instances' starts within a second", async () => {
+      const instanceA = await app({ maxPendingFlows: 2 });
+      const instanceB = await app({ maxPendingFlows: 2 });
+      await instanceA.service.getAuthUrl({ userId: 'alice' });
+      await instanceB.service.getAuthUrl({ userId: 'bob' });
+      expect(await outcome(instanceB.service.getAuthUrl({ userId: 'carol' }))).toBe('too_many_pending_flows');
+
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+
+      expect(await outcome(instanceA.service.getAuthUrl({ userId: 'carol' }))).toBe('too_many_pending_flows');
+    });
   });
 });

@@ -57,7 +57,10 @@ export interface NylasConnectOptions {
   /** How long a started flow may take to come back to the callback. Default: 600000 (10 minutes). */
   stateTtlMs?: number;
 
-  /** Most pending flows one user may have at once; starting another drops the oldest. Default: 10. */
+  /**
+   * Maximum number of pending flows (started, not yet back at the callback) of one user.
+   * Starting another drops the user's oldest. Default: 10.
+   */
   maxPendingFlowsPerUser?: number;
 
   /**

@@ -9,38 +9,77 @@ import { TooManyPendingFlowsError } from '../errors/storage.errors.js';
 /** Fields of a new pending flow. */
 export type NewPendingFlow = Omit<NylasPendingFlow, 'claimedAt'>;
 
+/** Bounds of the pending-flow table that a start enforces. */
+export interface PendingFlowLimits {
+  /** Pending flows one user keeps; a start drops that user's oldest beyond it. */
+  maxPerUser: number;
+  /** Unexpired flows in all; a start is rejected while the table contains this many. */
+  maxTotal: number;
+}
+
+/**
+ * Maximum time between two sweeps of one instance, in milliseconds. A sweep deletes the expired
+ * flows and counts the rest, which reads the whole table, so starts do not sweep every time.
+ */
+const MAX_SWEEP_INTERVAL_MS = 1_000;
+
 /**
  * Keeps pending flows in the database, so a flow started on one app instance can finish on another.
- * Every write is a single statement or runs in a transaction.
+ * Every write is a single statement.
  */
 @Injectable()
 export class NylasFlowStore {
+  /**
+   * Rows the table held at the last sweep, plus the rows this instance's starts added since. It
+   * only guides when to count again: a start is refused only right after an exact count.
+   */
+  private estimatedRows = 0;
+
+  private lastSweepAt = Number.NEGATIVE_INFINITY;
+
   constructor(@InjectRepository(NylasPendingFlow) private readonly flows: Repository<NylasPendingFlow>) {}
 
   /**
-   * Stores a new flow. Expired flows of every user are purged first, and the user's oldest
-   * pending flows are dropped so that at most `maxPerUser` remain. A start is rejected while
+   * Stores a new flow, and drops the user's oldest unclaimed flows so that at most `maxPerUser`
+   * remain. Expired flows of every user are purged at most once a second (or once per flow
+   * lifetime, when that is shorter), and whenever the table looks full. A start is refused while
    * `maxTotal` unexpired flows exist, so the table stays bounded however many are abandoned.
+   *
+   * Between sweeps an instance does not see other instances' starts, so with several instances the
+   * total can pass `maxTotal` by the flows the others start within a second. Concurrent starts can
+   * also pass either cap by the few flows that raced.
    */
-  async create(flow: NewPendingFlow, limits: { maxPerUser: number; maxTotal: number }): Promise<void> {
-    // No transaction: each statement is atomic, and concurrent starts can at worst leave a cap
-    // overshot by the few flows that raced. TypeORM runs every SQLite request on one connection,
-    // so a transaction here would take in other requests' statements, and a rollback would undo them.
-    const { maxPerUser, maxTotal } = limits;
-    await this.flows.delete({ expiresAt: LessThan(flow.createdAt) });
+  async create(flow: NewPendingFlow, limits: PendingFlowLimits): Promise<void> {
+    // No transaction: each statement is atomic, and the caps tolerate the small overshoot above.
+    // TypeORM runs every SQLite request on one connection, so a transaction here would take in
+    // other requests' statements, and a rollback would undo them.
+    const now = flow.createdAt;
+    const sweepInterval = Math.min(flow.expiresAt - flow.createdAt, MAX_SWEEP_INTERVAL_MS);
+    if (now - this.lastSweepAt >= sweepInterval || this.estimatedRows >= limits.maxTotal) await this.sweep(now);
     // Anyone who can sign in can start flows, so the per-user cap alone does not bound the table.
-    if ((await this.flows.count()) >= maxTotal) throw new TooManyPendingFlowsError();
+    if (this.estimatedRows >= limits.maxTotal) throw new TooManyPendingFlowsError();
 
-    // The cap keeps this list short, so reading all of the user's flows is cheap.
+    // The cap keeps this list short, so reading all of the user's flows is cheap. Claimed flows
+    // are finished, not pending: they stay, so that a replay is named, until a sweep purges them.
     const pending = await this.flows.find({
       select: { stateHash: true },
-      where: { userId: flow.userId },
+      where: { userId: flow.userId, claimedAt: IsNull() },
       order: { createdAt: 'DESC', stateHash: 'ASC' },
     });
-    const excess = pending.slice(maxPerUser - 1).map((row) => row.stateHash);
-    if (excess.length > 0) await this.flows.delete(excess);
+    const excess = pending.slice(limits.maxPerUser - 1).map((row) => row.stateHash);
+    const dropped = excess.length > 0 ? ((await this.flows.delete(excess)).affected ?? excess.length) : 0;
 
-    await this.flows.insert({ ...flow, claimedAt: null });
+    // updateEntity(false): nothing reads the row back, and on SQLite and MySQL TypeORM would
+    // otherwise follow the INSERT with a SELECT of the columns that have database defaults.
+    await this.flows.createQueryBuilder().insert().values({ ...flow, claimedAt: null }).updateEntity(false).execute();
+    this.estimatedRows += 1 - dropped;
+  }
+
+  /** Deletes the expired flows of every user and counts the rest. */
+  private async sweep(now: number): Promise<void> {
+    this.lastSweepAt = now;
+    await this.flows.delete({ expiresAt: LessThan(now) });
+    this.estimatedRows = await this.flows.count();
   }
 
   /**
