@@ -65,3 +65,41 @@ describe('abandoned starts', () => {
     expect(await pendingCount()).toBe(1);
   });
 });
+
+/**
+ * A callback with an OAuth error and a valid state claims the flow without any consent at Nylas.
+ * Claimed flows stay until they expire, so they must count against the per-user cap too, or one
+ * user could fill the table with them.
+ */
+describe('claimed flows of one user', () => {
+  const TABLE_CAP = 50;
+  let emulator: NylasEmulator;
+  let demo: DemoTestApp;
+
+  beforeAll(async () => {
+    emulator = await NylasEmulator.start({ clients: [EMULATOR_CLIENT] });
+    demo = await startDemoApp(emulatorBackedConfig(emulator), { nylas: { maxPendingFlowsPerUser: PER_USER, maxPendingFlows: TABLE_CAP } });
+  });
+
+  afterAll(async () => {
+    await demo?.close();
+    await emulator?.close();
+  });
+
+  it('stay within the per-user cap', async () => {
+    const cookie = await signIn(demo.baseUrl, 'claimer');
+    for (let i = 0; i < TABLE_CAP + 10; i++) {
+      const start = await request(demo.baseUrl).get('/auth/nylas').set('Cookie', cookie).redirects(0);
+      expect(start.status).toBe(302);
+      const state = new URL(start.headers.location).searchParams.get('state') ?? '';
+      const callback = await request(demo.baseUrl).get('/auth/nylas/callback').query({ state, error: 'access_denied' }).set('Cookie', cookie).redirects(0);
+      expect(callback.status).toBe(302);
+    }
+
+    const rows: Array<{ n: number | string }> = await demo.app.get(DataSource).query("SELECT COUNT(*) AS n FROM nylas_pending_flows WHERE user_id = 'claimer'");
+    expect(Number(rows[0].n)).toBe(PER_USER);
+    expect(emulator.stats().tokenExchanges.authorizationCode).toBe(0);
+    const otherUser = await request(demo.baseUrl).get('/auth/nylas').set('Cookie', await signIn(demo.baseUrl, 'other')).redirects(0);
+    expect(otherUser.status).toBe(302);
+  });
+});

@@ -58,8 +58,9 @@ export interface NylasConnectOptions {
   stateTtlMs?: number;
 
   /**
-   * Maximum number of pending flows (started, not yet back at the callback) of one user.
-   * Starting another drops the user's oldest. Default: 10.
+   * Maximum number of stored flows of one user: pending ones, and used ones, which are kept
+   * until they expire so that a replayed callback gets `state_already_used`. Starting another
+   * drops the user's oldest. Default: 10.
    */
   maxPendingFlowsPerUser?: number;
 

@@ -31,42 +31,47 @@ const MAX_SWEEP_INTERVAL_MS = 1_000;
 export class NylasFlowStore {
   /**
    * Rows the table held at the last sweep, plus the rows this instance's starts added since. It
-   * only guides when to count again: a start is refused only right after an exact count.
+   * only guides when to count again: a start is rejected only on an exact count.
    */
   private estimatedRows = 0;
 
+  /** `performance.now()` of the last sweep, so that a wall clock set back does not delay the next. */
   private lastSweepAt = Number.NEGATIVE_INFINITY;
 
   constructor(@InjectRepository(NylasPendingFlow) private readonly flows: Repository<NylasPendingFlow>) {}
 
   /**
-   * Stores a new flow, and drops the user's oldest unclaimed flows so that at most `maxPerUser`
-   * remain. Expired flows of every user are purged at most once a second (or once per flow
-   * lifetime, when that is shorter), and whenever the table looks full. A start is refused while
-   * `maxTotal` unexpired flows exist, so the table stays bounded however many are abandoned.
+   * Stores a new flow, and drops the user's oldest flows so that at most `maxPerUser` remain,
+   * claimed ones included. Expired flows of every user are purged at most once a second (or once
+   * per flow lifetime, when that is shorter), and whenever the table looks full. A start is
+   * rejected while `maxTotal` unexpired flows exist, so the table stays bounded however many are
+   * abandoned.
    *
-   * Between sweeps an instance does not see other instances' starts, so with several instances the
-   * total can pass `maxTotal` by the flows the others start within a second. Concurrent starts can
-   * also pass either cap by the few flows that raced.
+   * Between sweeps an instance does not see other instances' starts. With several instances the
+   * total can pass `maxTotal` by what the others accept within a second, and by at most `maxTotal`
+   * per other instance. Concurrent starts can also pass either cap by the few flows that raced.
    */
   async create(flow: NewPendingFlow, limits: PendingFlowLimits): Promise<void> {
-    // No transaction: each statement is atomic, and the caps tolerate the small overshoot above.
+    // No transaction: each statement is atomic, and the caps tolerate the overshoot above.
     // TypeORM runs every SQLite request on one connection, so a transaction here would take in
     // other requests' statements, and a rollback would undo them.
-    const now = flow.createdAt;
     const sweepInterval = Math.min(flow.expiresAt - flow.createdAt, MAX_SWEEP_INTERVAL_MS);
-    if (now - this.lastSweepAt >= sweepInterval || this.estimatedRows >= limits.maxTotal) await this.sweep(now);
-    // Anyone who can sign in can start flows, so the per-user cap alone does not bound the table.
-    if (this.estimatedRows >= limits.maxTotal) throw new TooManyPendingFlowsError();
+    const sweepDue = performance.now() - this.lastSweepAt >= sweepInterval;
+    if (sweepDue || this.estimatedRows >= limits.maxTotal) {
+      // Anyone who can sign in can start flows, so the per-user cap alone does not bound the table.
+      const rows = await this.sweep(flow.createdAt);
+      if (rows >= limits.maxTotal) throw new TooManyPendingFlowsError();
+    }
 
     // The cap keeps this list short, so reading all of the user's flows is cheap. Claimed flows
-    // are finished, not pending: they stay, so that a replay is named, until a sweep purges them.
-    const pending = await this.flows.find({
+    // count too: a claim needs no consent at Nylas (a callback with an error and the state is
+    // enough), so without them one user could fill the table.
+    const userFlows = await this.flows.find({
       select: { stateHash: true },
-      where: { userId: flow.userId, claimedAt: IsNull() },
+      where: { userId: flow.userId },
       order: { createdAt: 'DESC', stateHash: 'ASC' },
     });
-    const excess = pending.slice(limits.maxPerUser - 1).map((row) => row.stateHash);
+    const excess = userFlows.slice(limits.maxPerUser - 1).map((row) => row.stateHash);
     const dropped = excess.length > 0 ? ((await this.flows.delete(excess)).affected ?? excess.length) : 0;
 
     // updateEntity(false): nothing reads the row back, and on SQLite and MySQL TypeORM would
@@ -75,11 +80,13 @@ export class NylasFlowStore {
     this.estimatedRows += 1 - dropped;
   }
 
-  /** Deletes the expired flows of every user and counts the rest. */
-  private async sweep(now: number): Promise<void> {
-    this.lastSweepAt = now;
+  /** Deletes the flows expired at `now` (epoch milliseconds), counts the rest and returns the count. */
+  private async sweep(now: number): Promise<number> {
+    this.lastSweepAt = performance.now();
     await this.flows.delete({ expiresAt: LessThan(now) });
-    this.estimatedRows = await this.flows.count();
+    const rows = await this.flows.count();
+    this.estimatedRows = rows;
+    return rows;
   }
 
   /**
