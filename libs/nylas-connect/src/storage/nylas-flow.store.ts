@@ -11,7 +11,7 @@ export type NewPendingFlow = Omit<NylasPendingFlow, 'claimedAt'>;
 
 /** Bounds of the pending-flow table that a start enforces. */
 export interface PendingFlowLimits {
-  /** Pending flows one user keeps; a start drops that user's oldest beyond it. */
+  /** Flows one user keeps, used ones included; a start drops that user's oldest beyond it. */
   maxPerUser: number;
   /** Unexpired flows in all; a start is rejected while the table contains this many. */
   maxTotal: number;
