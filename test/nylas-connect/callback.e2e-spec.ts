@@ -1,33 +1,17 @@
 import { NylasInvalidGrantError, type ConnectResult } from 'nestjs-nylas-connect';
 import { NylasEmulator } from 'nylas-emulator';
 
-import { CALLBACK_URI, CLIENT_ID, createConnectTestApp, silenceNestLogger, startEmulator, type ConnectTestApp } from '../support/connect-test-app.js';
+import { CALLBACK_URI, CLIENT_ID, useConnectTestApps, type ConnectTestApp } from '../support/connect-test-app.js';
 import { errorOf } from '../support/error-of.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 describe('NylasConnectService.callback', () => {
+  const suite = useConnectTestApps();
   let emulator: NylasEmulator;
   let ctx: ConnectTestApp;
-  let db: TestDatabase;
-
-  beforeAll(async () => {
-    silenceNestLogger();
-    emulator = await startEmulator();
-  });
-
-  afterAll(async () => {
-    await emulator.close();
-  });
 
   beforeEach(async () => {
-    emulator.reset();
-    db = await createTestDatabase();
-    ctx = await createConnectTestApp(emulator, {}, db.options);
-  });
-
-  afterEach(async () => {
-    await ctx.app.close();
-    await db.drop();
+    emulator = suite.emulator;
+    ctx = await suite.app();
   });
 
   async function approvedCallback(userId = 'alice', email = 'alice@example.com', name = 'Alice Example'): Promise<string> {
@@ -211,8 +195,7 @@ describe('NylasConnectService.callback', () => {
   });
 
   it('times out a slow token endpoint within the timeout plus a second', async () => {
-    await ctx.app.close();
-    ctx = await createConnectTestApp(emulator, { requestTimeoutMs: 300 }, db.options);
+    ctx = await suite.app({ requestTimeoutMs: 300 });
     const url = await approvedCallback();
     emulator.injectFault('token', { delayMs: 3000 });
 
@@ -227,8 +210,7 @@ describe('NylasConnectService.callback', () => {
     const closed = await NylasEmulator.start();
     const deadUrl = closed.url;
     await closed.close();
-    await ctx.app.close();
-    ctx = await createConnectTestApp(emulator, { apiUri: deadUrl }, db.options);
+    ctx = await suite.app({ apiUri: deadUrl });
 
     const started = await ctx.service.startFlow({ userId: 'alice' });
     const callbackUrl = await emulator.approve(started.url.replace(deadUrl, emulator.url), { email: 'alice@example.com' });
@@ -237,8 +219,7 @@ describe('NylasConnectService.callback', () => {
   });
 
   it('rejects an expired state before calling Nylas', async () => {
-    await ctx.app.close();
-    ctx = await createConnectTestApp(emulator, { stateTtlMs: 50 }, db.options);
+    ctx = await suite.app({ stateTtlMs: 50 });
     const url = await approvedCallback();
     await new Promise((resolve) => setTimeout(resolve, 80));
 
@@ -248,8 +229,7 @@ describe('NylasConnectService.callback', () => {
   });
 
   it('rejects an ID token from an unexpected issuer and links nothing', async () => {
-    await ctx.app.close();
-    ctx = await createConnectTestApp(emulator, { idTokenIssuer: 'https://issuer.invalid' }, db.options);
+    ctx = await suite.app({ idTokenIssuer: 'https://issuer.invalid' });
 
     const error = await errorOf(ctx.service.callback(await approvedCallback()));
     expect(error.code).toBe('invalid_id_token');
@@ -266,15 +246,13 @@ describe('NylasConnectService.callback', () => {
   });
 
   it('checks the ID token claims without a JWKS', async () => {
-    await ctx.app.close();
-    ctx = await createConnectTestApp(emulator, { jwksUri: undefined }, db.options);
+    ctx = await suite.app({ jwksUri: undefined });
     const result: ConnectResult = await ctx.service.callback(await approvedCallback());
     expect(result.grantInfo?.email).toBe('alice@example.com');
   });
 
   it('keeps at most maxPendingFlowsPerUser flows per user', async () => {
-    await ctx.app.close();
-    ctx = await createConnectTestApp(emulator, { maxPendingFlowsPerUser: 3 }, db.options);
+    ctx = await suite.app({ maxPendingFlowsPerUser: 3 });
     const urls: string[] = [];
     for (let i = 0; i < 5; i++) urls.push(await ctx.service.getAuthUrl({ userId: 'alice' }));
     await ctx.service.getAuthUrl({ userId: 'bob' });

@@ -12,7 +12,7 @@ import {
 } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import type { NextFunction, Request, Response } from 'express';
+import type { Request } from 'express';
 import request from 'supertest';
 
 import {
@@ -33,6 +33,7 @@ import {
 import { NylasEmulator } from 'nylas-emulator';
 
 import { API_KEY, CLIENT_ID, silenceNestLogger, startEmulator } from '../support/connect-test-app.js';
+import { pathAndQuery, testUserMiddleware } from '../support/test-user.js';
 
 const HOST_CALLBACK_URI = 'http://app.test/mail/done';
 
@@ -121,14 +122,7 @@ async function createHostApp(emulator: NylasEmulator): Promise<INestApplication>
   })
   class HostModule implements NestModule {
     configure(consumer: MiddlewareConsumer): void {
-      // Stands in for the host's own authentication.
-      consumer
-        .apply((req: SignedInRequest, _res: Response, next: NextFunction) => {
-          const user = req.header('x-test-user');
-          if (user) req.user = { id: user };
-          next();
-        })
-        .forRoutes('*path');
+      consumer.apply(testUserMiddleware).forRoutes('*path');
     }
   }
 
@@ -136,11 +130,6 @@ async function createHostApp(emulator: NylasEmulator): Promise<INestApplication>
   const app = moduleRef.createNestApplication({ logger: false });
   await app.init();
   return app;
-}
-
-function pathAndQuery(url: string): string {
-  const parsed = new URL(url);
-  return `${parsed.pathname}${parsed.search}`;
 }
 
 describe('decorators on host routes', () => {

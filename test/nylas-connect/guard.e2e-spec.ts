@@ -1,7 +1,7 @@
 import { Controller, Get, Module, Req, UseFilters, UseGuards, type INestApplication, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import type { NextFunction, Request, Response } from 'express';
+import type { Request } from 'express';
 import request from 'supertest';
 
 import {
@@ -17,6 +17,7 @@ import {
 import { NylasEmulator } from 'nylas-emulator';
 
 import { API_KEY, CALLBACK_URI, CLIENT_ID, silenceNestLogger, startEmulator } from '../support/connect-test-app.js';
+import { pathAndQuery, testUserMiddleware } from '../support/test-user.js';
 
 /** A host controller that puts the guard on its own routes, as an app with `routePath: false` does. */
 @Controller('mail')
@@ -65,14 +66,7 @@ async function createHostApp(emulator: NylasEmulator, routePath: string | false,
   })
   class HostModule implements NestModule {
     configure(consumer: MiddlewareConsumer): void {
-      // Stands in for the host's own authentication.
-      consumer
-        .apply((req: Request & { user?: unknown }, _res: Response, next: NextFunction) => {
-          const user = req.header('x-test-user');
-          if (user) req.user = { id: user };
-          next();
-        })
-        .forRoutes('*path');
+      consumer.apply(testUserMiddleware).forRoutes('*path');
     }
   }
 
@@ -80,11 +74,6 @@ async function createHostApp(emulator: NylasEmulator, routePath: string | false,
   const app = moduleRef.createNestApplication({ logger: false });
   await app.init();
   return app;
-}
-
-function pathAndQuery(url: string): string {
-  const parsed = new URL(url);
-  return `${parsed.pathname}${parsed.search}`;
 }
 
 describe('NylasAuthGuard over HTTP', () => {

@@ -14,7 +14,7 @@ import {
 } from 'nestjs-nylas-connect';
 import { NylasEmulator } from 'nylas-emulator';
 
-import { API_KEY, CALLBACK_URI, CLIENT_ID, createConnectTestApp, silenceNestLogger, startEmulator, type ConnectTestApp } from '../support/connect-test-app.js';
+import { API_KEY, CALLBACK_URI, CLIENT_ID, useConnectTestApps, type ConnectTestApp } from '../support/connect-test-app.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 const APP_ORIGIN = new URL(CALLBACK_URI).origin;
@@ -48,28 +48,13 @@ function callbackPathOf(redirectUrl: string): string {
 }
 
 describe('pop-up and client flows', () => {
+  const suite = useConnectTestApps();
   let emulator: NylasEmulator;
-  let db: TestDatabase;
   let ctx: ConnectTestApp;
 
-  beforeAll(async () => {
-    silenceNestLogger();
-    emulator = await startEmulator();
-  });
-
-  afterAll(async () => {
-    await emulator.close();
-  });
-
   beforeEach(async () => {
-    emulator.reset();
-    db = await createTestDatabase();
-    ctx = await createConnectTestApp(emulator, { resolveUserId: (req: Request) => req.header(USER_HEADER), allowClientFlows: true }, db.options);
-  });
-
-  afterEach(async () => {
-    await ctx.app.close();
-    await db.drop();
+    emulator = suite.emulator;
+    ctx = await suite.app({ resolveUserId: (req: Request) => req.header(USER_HEADER), allowClientFlows: true });
   });
 
   function http() {
@@ -153,8 +138,7 @@ describe('pop-up and client flows', () => {
     });
 
     test('expired flow answers the page with state_expired', async () => {
-      await ctx.app.close();
-      ctx = await createConnectTestApp(emulator, { resolveUserId: (req: Request) => req.header(USER_HEADER), allowClientFlows: true, stateTtlMs: 200 }, db.options);
+      ctx = await suite.app({ resolveUserId: (req: Request) => req.header(USER_HEADER), allowClientFlows: true, stateTtlMs: 200 });
       const authUrl = await startThroughRoute('alice', { mode: 'popup' });
       const path = callbackPathOf(await emulator.approve(authUrl, { email: 'alice@example.com' }));
       await new Promise((resolve) => setTimeout(resolve, 300));
@@ -246,12 +230,7 @@ describe('pop-up and client flows', () => {
     });
 
     test('popupOrigin option sets the target origin', async () => {
-      await ctx.app.close();
-      ctx = await createConnectTestApp(
-        emulator,
-        { resolveUserId: (req: Request) => req.header(USER_HEADER), popupOrigin: 'https://app.example.com' },
-        db.options,
-      );
+      ctx = await suite.app({ resolveUserId: (req: Request) => req.header(USER_HEADER), popupOrigin: 'https://app.example.com' });
       const authUrl = await startThroughRoute('alice', { mode: 'popup' });
       const redirect = await emulator.approve(authUrl, { email: 'alice@example.com' });
 
@@ -263,8 +242,7 @@ describe('pop-up and client flows', () => {
 
   describe('client flows', () => {
     test('are refused unless allowClientFlows is on', async () => {
-      await ctx.app.close();
-      ctx = await createConnectTestApp(emulator, { resolveUserId: (req: Request) => req.header(USER_HEADER) }, db.options);
+      ctx = await suite.app({ resolveUserId: (req: Request) => req.header(USER_HEADER) });
 
       const start = await http().post('/auth/nylas/flows').set(USER_HEADER, 'alice').send({});
       expect(start.status).toBe(403);

@@ -5,8 +5,7 @@ import { NylasGrantEvents, isValidNylasSignature, nylasWebhookRawBody, type Nyla
 import { NylasEmulator } from 'nylas-emulator';
 import request from 'supertest';
 
-import { CLIENT_ID, createConnectTestApp, silenceNestLogger, startEmulator, type ConnectTestApp } from '../support/connect-test-app.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { CLIENT_ID, useConnectTestApps, type ConnectTestApp } from '../support/connect-test-app.js';
 
 const SECRET = 'test-webhook-secret';
 const PATH = '/webhooks/nylas';
@@ -34,8 +33,8 @@ function grantEvent(
 }
 
 describe('Nylas webhooks', () => {
+  const suite = useConnectTestApps();
   let emulator: NylasEmulator;
-  let db: TestDatabase;
   let ctx: ConnectTestApp;
   let events: NylasGrantEvent[];
   let grantId: string;
@@ -47,19 +46,9 @@ describe('Nylas webhooks', () => {
     return req.serialize((value: Buffer) => value as unknown as string).send(Buffer.isBuffer(body) ? body : Buffer.from(body));
   }
 
-  beforeAll(async () => {
-    silenceNestLogger();
-    emulator = await startEmulator();
-  });
-
-  afterAll(async () => {
-    await emulator.close();
-  });
-
   beforeEach(async () => {
-    emulator.reset();
-    db = await createTestDatabase();
-    ctx = await createConnectTestApp(emulator, { webhookSecret: SECRET }, db.options, {
+    emulator = suite.emulator;
+    ctx = await suite.app({ webhookSecret: SECRET }, {
       webhookPath: PATH,
       beforeInit: (app) => app.use(PATH, nylasWebhookRawBody()),
     });
@@ -67,11 +56,6 @@ describe('Nylas webhooks', () => {
     ctx.app.get(NylasGrantEvents).events$.subscribe((event) => events.push(event));
     const url = await ctx.service.getAuthUrl({ userId: 'alice' });
     grantId = (await ctx.service.callback(await emulator.approve(url, { email: 'alice@example.com' }))).grantId;
-  });
-
-  afterEach(async () => {
-    await ctx.app.close();
-    await db.drop();
   });
 
   it('matches the Nylas signature vector', () => {

@@ -33,6 +33,14 @@ export interface ConnectTestApp {
 
 const IN_MEMORY_SQLITE: DataSourceOptions = { type: 'better-sqlite3', database: ':memory:' };
 
+/** How a test app is set up beyond the library's options. */
+export interface ConnectTestAppSetup {
+  /** The module's `webhookPath`; the webhook route is off without it. */
+  webhookPath?: string;
+  /** Runs before `app.init()`, for example to mount middleware. */
+  beforeInit?: (app: INestApplication) => void;
+}
+
 /**
  * Starts a Nest app with only NylasConnectModule, pointed at the emulator, on `database` (from
  * `createTestDatabase()`) or else SQLite in memory. Nothing is listened on; tests call the
@@ -42,7 +50,7 @@ export async function createConnectTestApp(
   emulator: NylasEmulator,
   overrides: Partial<NylasConnectOptions> = {},
   database: DataSourceOptions = IN_MEMORY_SQLITE,
-  setup: { webhookPath?: string; beforeInit?: (app: INestApplication) => void } = {},
+  setup: ConnectTestAppSetup = {},
 ): Promise<ConnectTestApp> {
   const moduleRef = await Test.createTestingModule({
     imports: [
@@ -86,7 +94,7 @@ export function silenceNestLogger(): void {
 export interface ConnectTestSuite {
   readonly emulator: NylasEmulator;
   /** Starts an app on this test's database; it is closed after the test. */
-  app(overrides?: Partial<NylasConnectOptions>): Promise<ConnectTestApp>;
+  app(overrides?: Partial<NylasConnectOptions>, setup?: ConnectTestAppSetup): Promise<ConnectTestApp>;
 }
 
 /**
@@ -121,8 +129,8 @@ export function useConnectTestApps(): ConnectTestSuite {
     get emulator() {
       return emulator!;
     },
-    async app(overrides = {}) {
-      const created = await createConnectTestApp(emulator!, overrides, database!.options);
+    async app(overrides = {}, setup = {}) {
+      const created = await createConnectTestApp(emulator!, overrides, database!.options, setup);
       apps.push(created);
       return created;
     },

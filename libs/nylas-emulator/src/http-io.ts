@@ -52,6 +52,20 @@ function tooLarge(limitBytes: number): MalformedRequestError {
   return new MalformedRequestError(413, `Request body is larger than the limit of ${limitBytes} bytes`);
 }
 
+/** Parses a JSON object body. Throws a 400 MalformedRequestError for invalid JSON or any other JSON value. */
+export function parseJsonObject(body: Buffer): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new MalformedRequestError(400, 'Request body is not valid JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new MalformedRequestError(400, 'Request body must be a JSON object');
+  }
+  return parsed as Record<string, unknown>;
+}
+
 /** Returns the media type of the request without parameters, in lower case, or '' when there is none. */
 export function mediaType(req: IncomingMessage): string {
   const header = req.headers['content-type'] ?? '';

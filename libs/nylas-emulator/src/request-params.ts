@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { MalformedRequestError, OAuthError } from './errors.js';
-import { mediaType, readBody } from './http-io.js';
+import { mediaType, parseJsonObject, readBody } from './http-io.js';
 
 /** Request parameters by name; RFC 6749 section 3.1 forbids repeating a parameter, so each has one value. */
 export type RequestParams = Record<string, string>;
@@ -59,18 +59,8 @@ function paramsFromFormBody(body: Buffer): RequestParams {
 
 /** JSON strings, numbers and booleans become strings; null counts as absent, as in the Nylas SDKs' optional fields. */
 function paramsFromJsonBody(body: Buffer): RequestParams {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new MalformedRequestError(400, 'Request body is not valid JSON');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new MalformedRequestError(400, 'Request body must be a JSON object');
-  }
-
   const params: RequestParams = Object.create(null) as RequestParams;
-  for (const [name, value] of Object.entries(parsed)) {
+  for (const [name, value] of Object.entries(parseJsonObject(body))) {
     if (value === null) {
       continue;
     }

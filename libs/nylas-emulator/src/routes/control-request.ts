@@ -1,6 +1,6 @@
 import type { RequestContext } from '../emulator-context.js';
 import { ApiError, MalformedRequestError } from '../errors.js';
-import { mediaType, readBody } from '../http-io.js';
+import { mediaType, parseJsonObject, readBody } from '../http-io.js';
 
 /** Reads the JSON object body of a control API request. */
 export async function readJsonObject(context: RequestContext): Promise<Record<string, unknown>> {
@@ -8,16 +8,7 @@ export async function readJsonObject(context: RequestContext): Promise<Record<st
   if (mediaType(context.req) !== 'application/json') {
     throw new MalformedRequestError(415, 'The control API accepts only application/json bodies');
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new MalformedRequestError(400, 'Request body is not valid JSON');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new MalformedRequestError(400, 'Request body must be a JSON object');
-  }
-  return parsed as Record<string, unknown>;
+  return parseJsonObject(body);
 }
 
 /** Runs a validation and turns its TypeError into a 400 response. */
